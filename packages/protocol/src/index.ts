@@ -1,0 +1,4 @@
+export * from './events.js';
+export * from './validate.js';
+export * from './mask.js';
+export * from './openapi.js';
