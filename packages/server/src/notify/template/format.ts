@@ -1,0 +1,50 @@
+/** Formatting of times (Asia/Shanghai), values and durations for messages. */
+export type Unit = 'ms' | 's' | '%' | 'count';
+
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000; // UTC+8 all year, no daylight saving since 1991
+
+/** "2025-01-15 14:03:05" in Asia/Shanghai. */
+export function formatShanghai(ms: number): string {
+  const d = new Date(ms + SHANGHAI_OFFSET_MS);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+function trimNumber(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const digits = Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2;
+  return String(Number(n.toFixed(digits)));
+}
+
+export function formatValue(value: number, unit: Unit | undefined): string {
+  switch (unit) {
+    case 'ms':
+      return `${trimNumber(value)} ms`;
+    case 's':
+      return `${trimNumber(value)} s`;
+    case '%':
+      return `${trimNumber(value)}%`;
+    default:
+      return trimNumber(value);
+  }
+}
+
+/** "1h 5m", "45s": compact and language-neutral. */
+export function formatDurationShort(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
+  if (m > 0) return sec > 0 ? `${m}m ${sec}s` : `${m}m`;
+  return `${sec}s`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** Keeps values from breaking the markdown structure (links, emphasis, lines). */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/([`*[\]])/g, '\\$1').replace(/[\r\n]+/g, ' ');
+}
