@@ -24,3 +24,6 @@ export {
   UNMATCHED,
   type NodeHttpOptions,
 } from './http/adapters.js';
+export { instrumentDifyFetch, type DifyMonitorOptions, type FetchLike } from './dify/fetch.js';
+export { createDifyClient, DifyError, type DifyClient, type DifyClientOptions, type DifyWorkflowResult } from './dify/client.js';
+export { SseParser, type DifyStreamEvent } from './dify/sse.js';
