@@ -3,7 +3,7 @@
  * `Static`, runtime validation is compiled from the same objects (see validate.ts), and the JSON
  * Schema / OpenAPI documents are these objects serialised (see openapi.ts).
  */
-import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
+import { Type, type Static, type TLiteral, type TObject, type TProperties, type TUnion } from '@sinclair/typebox';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -46,10 +46,15 @@ const common = {
 };
 
 function event<T extends string, P extends TProperties>(type: T, props: P, description: string) {
-  return Type.Object(
-    { ...common, type: Type.Literal(type), ...props },
-    { additionalProperties: false, description, $id: `Event.${type}` },
-  );
+  const properties = { ...common, type: Type.Literal(type), ...props } as Omit<typeof common, keyof P> & {
+    type: TLiteral<T>;
+  } & P;
+  return Type.Object(properties, { additionalProperties: false, description, $id: `Event.${type}` });
+}
+
+/** A union of string literals that keeps its literal type. */
+function Lits<const T extends readonly string[]>(values: T): TUnion<TLiteral<T[number]>[]> {
+  return Type.Union(values.map((v) => Type.Literal(v))) as TUnion<TLiteral<T[number]>[]>;
 }
 
 const ErrorInfo = Type.Object(
@@ -74,11 +79,7 @@ export const ApiRequest = event(
   {
     side: Type.Union([Type.Literal('client'), Type.Literal('server')]),
     api: Type.Optional(
-      Type.Union(
-        ['request', 'callFunction', 'callContainer', 'uploadFile', 'downloadFile', 'http'].map((s) =>
-          Type.Literal(s),
-        ),
-      ),
+      Lits(['request', 'callFunction', 'callContainer', 'uploadFile', 'downloadFile', 'http']),
     ),
     route: Str(),
     method: Type.Optional(Str(16)),
@@ -149,11 +150,7 @@ export const AiCall = event(
 export const JsError = event(
   'js_error',
   {
-    kind: Type.Union(
-      ['error', 'unhandledrejection', 'page_not_found', 'method', 'manual'].map((s) =>
-        Type.Literal(s),
-      ),
-    ),
+    kind: Lits(['error', 'unhandledrejection', 'page_not_found', 'method', 'manual']),
     message: Str(LIMITS.maxMessageLength),
     stack: Type.Optional(Str(LIMITS.maxStackLength)),
     fingerprint: Type.Optional(Str(128)),
@@ -168,7 +165,7 @@ export const JsError = event(
 export const Crash = event(
   'crash',
   {
-    reason: Type.Union(['abnormal_exit', 'oom_suspected', 'native'].map((s) => Type.Literal(s))),
+    reason: Lits(['abnormal_exit', 'oom_suspected', 'native']),
     lastPage: Type.Optional(Str()),
     lastActive: Type.Optional(Type.Number()),
     crashedSid: Type.Optional(Str(LIMITS.maxIdLength)),
@@ -203,7 +200,7 @@ export const SlowSetData = event(
 export const Checkin = event(
   'checkin',
   {
-    outcome: Type.Union(['attempt', 'success', 'failure'].map((s) => Type.Literal(s))),
+    outcome: Lits(['attempt', 'success', 'failure']),
     reason: Type.Optional(Str(128)),
   },
   'Emotion check-in attempt / success / failure',
@@ -211,7 +208,7 @@ export const Checkin = event(
 export const Task = event(
   'task',
   {
-    outcome: Type.Union(['due', 'completed'].map((s) => Type.Literal(s))),
+    outcome: Lits(['due', 'completed']),
     taskId: Type.Optional(Str(LIMITS.maxIdLength)),
     taskType: Type.Optional(Str(64)),
   },
@@ -221,12 +218,12 @@ export const Sos = event(
   'sos',
   {
     sosId: Id,
-    action: Type.Union(['triggered', 'acknowledged', 'answered'].map((s) => Type.Literal(s))),
+    action: Lits(['triggered', 'acknowledged', 'answered']),
     by: Type.Optional(Str(64)),
   },
   'SOS lifecycle; the platform runs a timer per sosId',
 );
-const RiskLevel = Type.Union(['none', 'low', 'medium', 'high'].map((s) => Type.Literal(s)));
+const RiskLevel = Lits(['none', 'low', 'medium', 'high']);
 export const RiskPredicted = event(
   'risk_predicted',
   { predictionId: Id, level: RiskLevel, model: Type.Optional(Str(64)) },
@@ -298,10 +295,10 @@ export const Probe = event(
 export const Log = event(
   'log',
   {
-    level: Type.Union(['debug', 'info', 'warn', 'error', 'fatal'].map((s) => Type.Literal(s))),
+    level: Lits(['debug', 'info', 'warn', 'error', 'fatal']),
     message: Str(LIMITS.maxMessageLength),
     category: Type.Optional(
-      Type.Union(['system', 'business', 'security', 'exception'].map((s) => Type.Literal(s))),
+      Lits(['system', 'business', 'security', 'exception']),
     ),
     logger: Type.Optional(Str(128)),
   },

@@ -1,0 +1,81 @@
+/**
+ * Privacy at the door: every string of an event passes the default masking before anything is
+ * written; user ids and actors become keyed pseudonyms (HMAC-SHA256 with the server secret).
+ */
+import { createHmac } from 'node:crypto';
+import { maskString, type MaskKind } from '@mgops/protocol';
+
+/** Fields that identify a person: stored only as pseudonyms. */
+const PSEUDONYM_FIELDS = new Set(['uid', 'actor', 'principal']);
+/** Identifier fields: kept unless masking would change them, then replaced by a pseudonym. */
+const ID_FIELDS = new Set(['id', 'sid', 'sosId', 'predictionId', 'taskId', 'crashedSid', 'requestId']);
+/** Fields that are validated enums/literals: left alone. */
+const SKIP = new Set(['type', 'kind', 'side', 'api', 'outcome', 'action', 'mode']);
+
+export class Privacy {
+  private readonly cache = new Map<string, string>();
+  private hits: Partial<Record<MaskKind, number>> | null = null;
+  private readonly onMask = (kind: MaskKind) => {
+    this.count(kind);
+    (this.hits ??= {})[kind] = (this.hits[kind] ?? 0) + 1;
+  };
+
+  constructor(
+    private readonly key: Buffer,
+    private readonly count: (kind: MaskKind) => void,
+  ) {}
+
+  /** What was masked since the last call (the pipeline runs synchronously per request). */
+  takeHits(): Partial<Record<MaskKind, number>> | null {
+    const h = this.hits;
+    this.hits = null;
+    return h;
+  }
+
+  pseudonym(value: string): string {
+    let p = this.cache.get(value);
+    if (p === undefined) {
+      p = `u_${createHmac('sha256', this.key).update(value).digest('base64url').slice(0, 22)}`;
+      if (this.cache.size >= 20_000) this.cache.clear();
+      this.cache.set(value, p);
+    }
+    return p;
+  }
+
+  mask(s: string): string {
+    return maskString(s, this.onMask);
+  }
+
+  /** Masks an event in place (it was just parsed from the request, nobody else holds it). */
+  event(e: Record<string, unknown>): void {
+    for (const k in e) {
+      const v = e[k];
+      if (typeof v === 'string') {
+        if (SKIP.has(k)) continue;
+        if (PSEUDONYM_FIELDS.has(k)) e[k] = this.pseudonym(v);
+        else if (ID_FIELDS.has(k)) {
+          if (maskString(v, this.onMask) !== v) e[k] = this.pseudonym(v);
+        } else e[k] = this.mask(v);
+      } else if (k === 'attrs' && v && typeof v === 'object') {
+        e[k] = this.record(v as Record<string, unknown>);
+      } else if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const item: unknown = v[i];
+          if (typeof item === 'string') v[i] = this.mask(item);
+          else if (item && typeof item === 'object') this.event(item as Record<string, unknown>);
+        }
+      } else if (v && typeof v === 'object') {
+        this.event(v as Record<string, unknown>);
+      }
+    }
+  }
+
+  private record(r: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(r)) {
+      const v = r[k];
+      out[this.mask(k)] = typeof v === 'string' ? this.mask(v) : v;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,43 @@
+/** Deletes what is past its retention (SPEC.md §5), once at start and then every hour. */
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Store } from '../storage/store.js';
+import type { Clock } from '../util/clock.js';
+import { parseDuration } from '../util/duration.js';
+
+export class RetentionJob {
+  private timer: NodeJS.Timeout | null = null;
+  constructor(
+    private readonly store: Store,
+    private readonly config: Config,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async runOnce() {
+    const now = this.clock.now();
+    const r = this.config.retention;
+    const before = {
+      business: now - parseDuration(r.business),
+      system: now - parseDuration(r.system),
+      security: now - parseDuration(r.security),
+      exception: now - parseDuration(r.exception),
+    };
+    // idempotency keys are kept one day longer than the oldest event the collector accepts
+    const dedupBefore = now - parseDuration(this.config.ingest.maxEventAge) - 86_400_000;
+    const res = await this.store.prune(before, dedupBefore, now - parseDuration(r.rollups));
+    if (res.batches + res.rollups > 0) this.logger.info(res, 'retention: pruned');
+    return res;
+  }
+
+  start(): void {
+    const run = () => this.runOnce().catch((err: unknown) => this.logger.error({ err }, 'retention failed'));
+    setTimeout(run, 10_000).unref();
+    this.timer = setInterval(run, 3_600_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

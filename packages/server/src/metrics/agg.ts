@@ -1,0 +1,39 @@
+import { Sketch } from './sketch.js';
+
+/** One rollup cell: a series, for one value of one dimension, over one minute. */
+export type Agg = {
+  n: number;
+  /** failures (errors, not ok) among n */
+  bad: number;
+  sum: number;
+  min: number;
+  max: number;
+  sketch: Sketch | null;
+};
+
+export const newAgg = (): Agg => ({ n: 0, bad: 0, sum: 0, min: Infinity, max: -Infinity, sketch: null });
+
+export function addSample(a: Agg, value: number, bad: boolean, withSketch: boolean): void {
+  a.n += 1;
+  if (bad) a.bad += 1;
+  a.sum += value;
+  if (value < a.min) a.min = value;
+  if (value > a.max) a.max = value;
+  if (withSketch) (a.sketch ??= new Sketch()).add(value);
+}
+
+export function mergeAgg(into: Agg, from: Agg): void {
+  into.n += from.n;
+  into.bad += from.bad;
+  into.sum += from.sum;
+  if (from.min < into.min) into.min = from.min;
+  if (from.max > into.max) into.max = from.max;
+  if (from.sketch) (into.sketch ??= new Sketch()).merge(from.sketch);
+}
+
+/** The key of a rollup cell. `dim` is "" for the total; `val` is "" then too. */
+export type RollupKey = { minute: number; series: string; dim: string; val: string };
+export type RollupRow = RollupKey & Agg;
+
+export const MINUTE = 60_000;
+export const minuteOf = (t: number) => Math.floor(t / MINUTE) * MINUTE;

@@ -1,0 +1,78 @@
+/**
+ * A mergeable quantile sketch with bounded relative error (DDSketch-style log buckets): any
+ * quantile of any window is computed from minute rollups by merging their sketches.
+ * Relative accuracy 1 %: a p95 of 1,000 ms is reported between 990 and 1,010 ms.
+ */
+const ALPHA = 0.01;
+const GAMMA = (1 + ALPHA) / (1 - ALPHA);
+const LN_GAMMA = Math.log(GAMMA);
+/** values at or below this go to the zero bucket */
+const MIN_VALUE = 1e-3;
+
+export class Sketch {
+  /** bucket index → count */
+  readonly buckets = new Map<number, number>();
+  zero = 0;
+  count = 0;
+
+  add(value: number, times = 1): void {
+    this.count += times;
+    if (!(value > MIN_VALUE)) {
+      this.zero += times;
+      return;
+    }
+    const i = Math.ceil(Math.log(value) / LN_GAMMA);
+    this.buckets.set(i, (this.buckets.get(i) ?? 0) + times);
+  }
+
+  merge(other: Sketch): void {
+    this.count += other.count;
+    this.zero += other.zero;
+    for (const [i, c] of other.buckets) this.buckets.set(i, (this.buckets.get(i) ?? 0) + c);
+  }
+
+  /** q in [0, 1]; NaN when empty. Same rank rule as the "nearest rank" method. */
+  quantile(q: number): number {
+    if (this.count === 0) return Number.NaN;
+    const rank = Math.max(1, Math.ceil(q * this.count));
+    if (rank <= this.zero) return 0;
+    let seen = this.zero;
+    const keys = [...this.buckets.keys()].sort((a, b) => a - b);
+    for (const i of keys) {
+      seen += this.buckets.get(i) ?? 0;
+      if (seen >= rank) return (2 * GAMMA ** i) / (GAMMA + 1);
+    }
+    const last = keys[keys.length - 1] ?? 0;
+    return (2 * GAMMA ** last) / (GAMMA + 1);
+  }
+
+  /** Compact text form: "z;i:c,i:c". */
+  serialize(): string {
+    let s = `${this.zero};`;
+    let first = true;
+    for (const [i, c] of this.buckets) {
+      s += `${first ? '' : ','}${i}:${c}`;
+      first = false;
+    }
+    return s;
+  }
+
+  static parse(text: string | null | undefined): Sketch {
+    const sk = new Sketch();
+    if (!text) return sk;
+    const [zero, rest] = text.split(';');
+    sk.zero = Number(zero) || 0;
+    sk.count = sk.zero;
+    if (rest) {
+      for (const pair of rest.split(',')) {
+        const [i, c] = pair.split(':');
+        const n = Number(c);
+        sk.buckets.set(Number(i), n);
+        sk.count += n;
+      }
+    }
+    return sk;
+  }
+}
+
+export const SKETCH_RELATIVE_ACCURACY = ALPHA;

@@ -1,0 +1,13 @@
+/**
+ * Capabilities that plug into the platform at start (rules and alerting, dashboard, demo). Each
+ * adds itself here; `app.ts` stays a pure wiring of the foundation.
+ */
+import type { PlatformPlugin } from './app.js';
+
+export async function extraPlugins(opts: { demo: boolean }): Promise<PlatformPlugin[]> {
+  const plugins: PlatformPlugin[] = [];
+  if (opts.demo) {
+    plugins.push((p) => p.logger.warn('demo mode is not available in this build yet; starting without simulated traffic'));
+  }
+  return plugins;
+}
