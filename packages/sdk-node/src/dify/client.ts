@@ -67,11 +67,22 @@ export function createDifyClient(options: DifyClientOptions) {
     if (!res.body) return;
     const parser = new SseParser();
     const decoder = new TextDecoder();
-    for await (const chunk of res.body) {
-      for (const m of parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }))) {
-        const ev = toDifyEvent(m);
-        if (ev) yield ev;
+    const reader = res.body.getReader();
+    let finished = false;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) {
+          finished = true;
+          break;
+        }
+        for (const m of parser.feed(decoder.decode(value, { stream: true }))) {
+          const ev = toDifyEvent(m);
+          if (ev) yield ev;
+        }
       }
+    } finally {
+      if (!finished) await reader.cancel().catch(() => undefined);
     }
     for (const m of parser.end()) {
       const ev = toDifyEvent(m);
