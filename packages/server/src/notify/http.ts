@@ -13,11 +13,15 @@ export async function postJson(
 ): Promise<HttpAnswer | SendFailure> {
   const timeout = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  // one spelling per header name, so a caller's 'Content-Type' replaces the default instead of
+  // being sent beside it
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = v;
   let res: Response;
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...opts.headers },
+      headers,
       body,
       signal,
     });
