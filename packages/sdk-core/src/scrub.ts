@@ -1,0 +1,115 @@
+/**
+ * Privacy and size on the way out: every string of an event (message, stack, route, attrs, keys,
+ * breadcrumbs) is masked with the collector's own `maskString` and cut to the protocol's limits;
+ * attrs are flattened to the allowed value kinds; non-finite numbers are removed.
+ */
+import { maskString } from '@mgops/protocol/mask';
+import type { MgEvent } from './types.js';
+
+const MAX_LEN: Record<string, number> = {
+  message: 2048,
+  errMsg: 2048,
+  stack: 16384,
+  shape: 512,
+  method: 16,
+  unit: 16,
+  status: 32,
+  c: 64,
+  funnel: 64,
+  step: 64,
+  by: 64,
+  model: 64,
+  reviewer: 64,
+  taskType: 64,
+  source: 64,
+  category: 64,
+  role: 64,
+  op: 64,
+  version: 64,
+  sid: 64,
+  id: 64,
+  sosId: 64,
+  predictionId: 64,
+  taskId: 64,
+  crashedSid: 64,
+  code: 128,
+  type: 128,
+  reason: 128,
+  feature: 128,
+  operation: 128,
+  actor: 128,
+  principal: 128,
+  purpose: 128,
+  logger: 128,
+  errorCode: 128,
+  endpoint: 128,
+  target: 128,
+  fingerprint: 128,
+  uid: 128,
+  paths: 128,
+};
+const ATTR_VALUE_MAX = 512;
+const ATTR_KEY_MAX = 64;
+const MAX_ATTRS = 32;
+/** fields that are not user data and are never rewritten */
+const KEEP: Record<string, true> = { id: true, type: true, kind: true, side: true, api: true, level: true, outcome: true, action: true };
+
+export function cut(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max) : s;
+}
+
+export function scrubString(s: string, max: number): string {
+  // mask first, then cut: a cut through a phone number must not leave its digits readable
+  return cut(maskString(cut(s, 65536)), max);
+}
+
+function scrubValue(key: string, v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return scrubString(v, MAX_LEN[key] ?? 256);
+  if (typeof v === 'number') return isFinite(v) ? v : undefined;
+  if (typeof v === 'boolean' || v === null) return v;
+  if (depth > 3 || typeof v !== 'object') return undefined;
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length && i < 50; i++) {
+      const x = scrubValue(key, v[i], depth + 1);
+      if (x !== undefined) out.push(x);
+    }
+    return out;
+  }
+  return scrubObject(v as Record<string, unknown>, depth + 1);
+}
+
+function scrubObject(o: Record<string, unknown>, depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    const x = depth === 0 && KEEP[k] ? o[k] : k === 'attrs' ? scrubAttrs(o[k]) : scrubValue(k, o[k], depth);
+    if (x !== undefined) out[k] = x;
+  }
+  return out;
+}
+
+/** Flat attributes only: string (masked, ≤ 512), finite number, boolean, null; ≤ 32 keys. */
+export function scrubAttrs(a: unknown): Record<string, string | number | boolean | null> | undefined {
+  if (typeof a !== 'object' || a === null || Array.isArray(a)) return undefined;
+  const out: Record<string, string | number | boolean | null> = {};
+  let n = 0;
+  const src = a as Record<string, unknown>;
+  for (const k in src) {
+    if (!Object.prototype.hasOwnProperty.call(src, k) || n >= MAX_ATTRS) continue;
+    const v = src[k];
+    let x: string | number | boolean | null | undefined;
+    if (typeof v === 'string') x = scrubString(v, ATTR_VALUE_MAX);
+    else if (typeof v === 'number') x = isFinite(v) ? v : undefined;
+    else if (typeof v === 'boolean' || v === null) x = v;
+    if (x === undefined) continue;
+    out[scrubString(k, ATTR_KEY_MAX)] = x;
+    n++;
+  }
+  return n > 0 ? out : undefined;
+}
+
+/** A masked, bounded copy of the event. */
+export function scrubEvent(event: MgEvent): MgEvent {
+  return scrubObject(event as unknown as Record<string, unknown>, 0) as unknown as MgEvent;
+}
