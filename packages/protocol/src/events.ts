@@ -147,6 +147,11 @@ export const AiCall = event(
 );
 
 // ---- errors ----
+/** What happened just before an error or crash: navigation, API calls, taps (names only). */
+const Breadcrumbs = Type.Array(
+  Type.Object({ t: Type.Number(), c: Str(64), m: Str(256) }, { additionalProperties: false }),
+  { maxItems: 50 },
+);
 export const JsError = event(
   'js_error',
   {
@@ -154,11 +159,7 @@ export const JsError = event(
     message: Str(LIMITS.maxMessageLength),
     stack: Type.Optional(Str(LIMITS.maxStackLength)),
     fingerprint: Type.Optional(Str(128)),
-    breadcrumbs: Type.Optional(
-      Type.Array(Type.Object({ t: Type.Number(), c: Str(64), m: Str(256) }, { additionalProperties: false }), {
-        maxItems: 50,
-      }),
-    ),
+    breadcrumbs: Type.Optional(Breadcrumbs),
   },
   'A JavaScript error, unhandled rejection, page-not-found or error thrown in a page method',
 );
@@ -169,6 +170,7 @@ export const Crash = event(
     lastPage: Type.Optional(Str()),
     lastActive: Type.Optional(Type.Number()),
     crashedSid: Type.Optional(Str(LIMITS.maxIdLength)),
+    breadcrumbs: Type.Optional(Breadcrumbs),
   },
   'A session that did not end cleanly, reported at the next cold start',
 );
