@@ -8,7 +8,26 @@ import { failure, type NotificationMessage, type SendFailure } from './types.js'
 
 export type PrivacyFinding = { field: string; kinds: MaskKind[] };
 
+/**
+ * The origin of the console and acknowledge links is operator configuration (`server.publicUrl`,
+ * possibly an IP address), not personal data: it is left out of the check; paths and queries are not.
+ */
+function linkOrigins(message: NotificationMessage): string[] {
+  const origins = new Set<string>();
+  for (const link of [message.links.console, message.links.ack]) {
+    if (link === undefined) continue;
+    try {
+      origins.add(new URL(link).origin);
+    } catch {
+      // not a URL: checked as it is
+    }
+  }
+  return [...origins];
+}
+
 export function findPersonalData(message: NotificationMessage): PrivacyFinding[] {
+  const origins = linkOrigins(message);
+  const strip = (s: string): string => origins.reduce((acc, o) => acc.split(o).join('/'), s);
   const fields: Array<[string, string]> = [
     ['title', message.title],
     ['markdown', message.markdown],
@@ -19,7 +38,8 @@ export function findPersonalData(message: NotificationMessage): PrivacyFinding[]
   if (message.links.console !== undefined) fields.push(['links.console', message.links.console]);
   if (message.links.ack !== undefined) fields.push(['links.ack', message.links.ack]);
   const findings: PrivacyFinding[] = [];
-  for (const [field, value] of fields) {
+  for (const [field, raw] of fields) {
+    const value = strip(raw);
     const kinds: MaskKind[] = [];
     const masked = maskString(value, (k) => kinds.push(k));
     if (masked !== value) findings.push({ field, kinds: [...new Set(kinds)] });

@@ -7,7 +7,9 @@ import { guarded } from '../guard.js';
 import { mergeMessages } from '../template/digest.js';
 import { renderAlert } from '../template/render.js';
 import type { NotificationMessage, SendResult } from '../types.js';
+import { postJson } from '../http.js';
 import { createDingTalkChannel } from './channel.js';
+import { dingTalkSign, signedWebhookUrl } from './sign.js';
 
 const SECRET = 'SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd';
 
@@ -190,6 +192,23 @@ test('a message carrying personal data is refused before any request', async () 
     assert.match(r.error, /markdown \(mobile\)/);
     assert.ok(!r.error.includes('13812345678'), 'the refusal does not repeat the value');
     assert.equal(receiver.requests.length, 0);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('the receiver is as strict as DingTalk: a signature with an un-encoded "+" does not match', async () => {
+  const { receiver, clock } = await setup();
+  try {
+    let ts = clock.now();
+    while (!dingTalkSign(SECRET, ts).includes('+')) ts++;
+    clock.set(ts);
+    const body = JSON.stringify({ msgtype: 'markdown', markdown: { title: 't', text: 'x' } });
+    const raw = `${receiver.url}&timestamp=${ts}&sign=${dingTalkSign(SECRET, ts)}`;
+    const a = await postJson(raw, body, { timeoutMs: 2000 });
+    assert.ok(!('ok' in a) && /"errcode":310000/.test(a.text));
+    const b = await postJson(signedWebhookUrl(receiver.url, SECRET, ts), body, { timeoutMs: 2000 });
+    assert.ok(!('ok' in b) && /"errcode":0/.test(b.text));
   } finally {
     await receiver.close();
   }

@@ -23,7 +23,8 @@ export function formatValue(value: number, unit: Unit | undefined): string {
     case 's':
       return `${trimNumber(value)} s`;
     case '%':
-      return `${trimNumber(value)}%`;
+      // two decimals: 99.46% must not read as the 99.5% threshold
+      return `${Number.isFinite(value) ? String(Number(value.toFixed(2))) : String(value)}%`;
     default:
       return trimNumber(value);
   }

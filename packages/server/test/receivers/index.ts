@@ -1,0 +1,8 @@
+/** Protocol-faithful local stand-ins for the notification providers (tests and demo mode). */
+export { startDingTalkReceiver, type DingTalkReceiver, type DingTalkMessage } from './dingtalk.js';
+export { startWeComReceiver, type WeComReceiver, type WeComMessage } from './wecom.js';
+export { startFeishuReceiver, type FeishuReceiver, type FeishuMessage } from './feishu.js';
+export { startTencentCloudReceiver, type TencentReceiver, type SmsRecord, type CallRecord } from './tencent.js';
+export { startWebhookReceiver, type WebhookReceiver, type WebhookMessage } from './webhook.js';
+export { startSmtpReceiver, type SmtpReceiver, type ReceivedMail } from './smtp.js';
+export type { FailureSetting } from './http.js';
