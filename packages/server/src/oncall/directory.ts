@@ -1,0 +1,58 @@
+/**
+ * Resolves "who to page" specs into people at a time: a role (`ops_lead`), the on-call person of
+ * a rotation (`oncall:ops_engineer`), the alert's matrix responder (`responder`), or a person
+ * (`person:<id>`). A role with a rotation pages the one on call; without one, everyone in it.
+ */
+import { onCallAt, type Person, type Rotation } from './model.js';
+
+export class Directory {
+  private readonly byId: Map<string, Person>;
+  constructor(
+    readonly people: Person[],
+    readonly rotations: Rotation[],
+  ) {
+    this.byId = new Map(people.map((p) => [p.id, p]));
+  }
+
+  person(id: string): Person | undefined {
+    return this.byId.get(id);
+  }
+
+  withRole(role: string): Person[] {
+    return this.people.filter((p) => p.roles.includes(role));
+  }
+
+  /** on call for a role at `at` (first rotation for that role that has someone) */
+  onCall(role: string, at: number): Person | undefined {
+    for (const r of this.rotations.filter((x) => x.role === role)) {
+      const id = onCallAt(r, at);
+      const p = id !== undefined ? this.byId.get(id) : undefined;
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  /** Resolves specs to distinct people, in order. `responder` is the alert's responder role. */
+  resolve(specs: string[], at: number, responder?: string | null): Person[] {
+    const out: Person[] = [];
+    const add = (p: Person | undefined): void => {
+      if (p && !out.some((x) => x.id === p.id)) out.push(p);
+    };
+    for (const spec of specs) {
+      if (spec.startsWith('person:')) add(this.byId.get(spec.slice(7)));
+      else if (spec.startsWith('oncall:')) {
+        const role = spec.slice(7);
+        const p = this.onCall(role, at);
+        if (p) add(p);
+        else this.withRole(role).forEach(add);
+      } else {
+        const role = spec === 'responder' ? responder : spec;
+        if (!role) continue;
+        const p = this.rotations.some((r) => r.role === role) ? this.onCall(role, at) : undefined;
+        if (p) add(p);
+        else this.withRole(role).forEach(add);
+      }
+    }
+    return out;
+  }
+}
