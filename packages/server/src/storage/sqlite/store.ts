@@ -9,6 +9,7 @@ import type { RollupRow } from '../../metrics/agg.js';
 import { mergeAgg } from '../../metrics/agg.js';
 import { Sketch } from '../../metrics/sketch.js';
 import { openDb, migrate, type Db } from './db.js';
+import { Checkpointer } from './checkpointer.js';
 
 type BatchRow = { seq: number; received_at: number; category: Category; app: string; env: string; meta: string; events: string };
 type RollupDbRow = { series: string; dim: string; minute: number; val: string; n: number; bad: number; sum: number; min: number | null; max: number | null; sketch: string | null };
@@ -32,14 +33,20 @@ export class SqliteStore implements Store {
   private readonly db: Db;
   private readonly s: Record<string, Statement>;
   private readonly commitTx: (batches: BatchWrite[]) => CommitResult[];
+  private readonly idStmts = new Map<number, Statement>();
+  /** user-days already written: the op is idempotent, so repeats within a day are skipped */
+  private readonly userDays = new Set<string>();
   private readonly rollupTx: (rows: RollupRow[], watermark: number) => void;
+
+  private readonly checkpointer: Checkpointer;
 
   constructor(private readonly file: string) {
     this.db = openDb(file);
     migrate(this.db);
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new Checkpointer(file);
     const p = (sql: string) => this.db.prepare(sql);
     this.s = {
-      insId: p('INSERT OR IGNORE INTO event_ids (ts, h) VALUES (?, ?)'),
       insBatch: p('INSERT INTO batches (received_at, category, app, env, meta, events, n) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       sosTrig: p(`INSERT INTO sos (app, sos_id, triggered_at) VALUES (?, ?, ?)
         ON CONFLICT (app, sos_id) DO UPDATE SET triggered_at = MIN(COALESCE(triggered_at, excluded.triggered_at), excluded.triggered_at)`),
@@ -56,7 +63,15 @@ export class SqliteStore implements Store {
       setKv: p('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)'),
       getKv: p('SELECT value FROM kv WHERE key = ?'),
     };
-    this.commitTx = this.db.transaction((batches: BatchWrite[]) => batches.map((b) => this.commitOne(b)));
+    const tx = this.db.transaction((batches: BatchWrite[]) => batches.map((b) => this.commitOne(b)));
+    this.commitTx = (batches) => {
+      try {
+        return tx(batches);
+      } catch (e) {
+        this.userDays.clear(); // the rolled-back transaction may have added entries
+        throw e;
+      }
+    };
     this.rollupTx = this.db.transaction((rows: RollupRow[], watermark: number) => {
       for (const r of rows) {
         const old = this.s.getRollup!.get(r.series, r.dim, r.minute, r.val) as RollupDbRow | undefined;
@@ -73,17 +88,43 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    await this.checkpointer.close();
+    this.db.close();
+  }
+
+  /** One multi-row INSERT … RETURNING per chunk: the rows it returns are the new events. */
+  private insertIds(dedup: BatchWrite['dedup']): boolean[] {
+    const fresh: boolean[] = new Array<boolean>(dedup.length).fill(false);
+    for (let start = 0; start < dedup.length; start += 500) {
+      const n = Math.min(500, dedup.length - start);
+      let stmt = this.idStmts.get(n);
+      if (!stmt) {
+        stmt = this.db.prepare(`INSERT INTO event_ids (ts, h) VALUES ${'(?, ?),'.repeat(n).slice(0, -1)} ON CONFLICT DO NOTHING RETURNING ts, h`);
+        this.idStmts.set(n, stmt);
+      }
+      const args: number[] = new Array<number>(2 * n);
+      const where = new Map<string, number>();
+      for (let i = 0; i < n; i++) {
+        const d = dedup[start + i]!;
+        args[2 * i] = d.ts;
+        args[2 * i + 1] = d.h;
+        const k = `${d.ts}|${d.h}`;
+        if (!where.has(k)) where.set(k, start + i);
+      }
+      for (const r of stmt.all(...args) as { ts: number; h: number }[]) {
+        const i = where.get(`${r.ts}|${r.h}`);
+        if (i !== undefined) fresh[i] = true;
+      }
+    }
+    return fresh;
   }
 
   private commitOne(b: BatchWrite): CommitResult {
-    const fresh: boolean[] = new Array(b.events.length);
+    const fresh = this.insertIds(b.dedup);
     const byCat = new Map<Category, StoredEvent[]>();
     for (let i = 0; i < b.events.length; i++) {
-      const d = b.dedup[i]!;
-      const isNew = this.s.insId!.run(d.ts, d.h).changes > 0;
-      fresh[i] = isNew;
-      if (!isNew) continue;
+      if (!fresh[i]) continue;
       const cat = b.category[i]!;
       let list = byCat.get(cat);
       if (!list) byCat.set(cat, (list = []));
@@ -112,10 +153,15 @@ export class SqliteStore implements Store {
       case 'risk_labelled':
         this.s.riskLabel!.run(op.app, op.predictionId, op.level, op.t);
         return;
-      case 'user_active':
+      case 'user_active': {
+        const k = `${op.day}|${op.app}|${op.uid}`;
+        if (this.userDays.has(k)) return;
         this.s.userFirst!.run(op.app, op.uid, op.day);
         this.s.userDay!.run(op.app, op.uid, op.day);
+        if (this.userDays.size >= 200_000) this.userDays.clear();
+        this.userDays.add(k);
         return;
+      }
     }
   }
 
@@ -137,12 +183,16 @@ export class SqliteStore implements Store {
     const cats = q.categories && q.categories.length > 0 ? q.categories : (['business', 'system', 'security', 'exception'] as Category[]);
     const types = q.types && q.types.length > 0 ? new Set(q.types) : null;
     const out: Awaited<ReturnType<Store['findEvents']>> = [];
+    // newest first by rowid; received_at grows with seq, so the scan stops at the window start.
+    // Filtering on the leading columns never loads the events blob of rows it skips.
     const stmt = this.db.prepare(
-      `SELECT * FROM batches WHERE category IN (${cats.map(() => '?').join(',')}) AND received_at >= ? ${q.app ? 'AND app = ?' : ''} ORDER BY seq DESC LIMIT 20000`,
+      `SELECT * FROM batches NOT INDEXED WHERE category IN (${cats.map(() => '?').join(',')}) ${q.app ? 'AND app = ?' : ''} ORDER BY seq DESC`,
     );
-    const args: (string | number)[] = [...cats, q.from];
+    const args: string[] = [...cats];
     if (q.app) args.push(q.app);
+    let scanned = 0;
     for (const row of stmt.iterate(...args) as IterableIterator<BatchRow>) {
+      if (row.received_at < q.from || ++scanned > 20_000) break;
       const b = this.toBatch(row);
       for (let i = b.events.length - 1; i >= 0; i--) {
         const e = b.events[i]!;
