@@ -45,7 +45,8 @@ export interface Alert {
   lastNotifiedAt?: number;
   /** count of pages sent for this alert (numbering idempotency keys) */
   notifySeq: number;
-  escalation: { chain: EscalationStep[]; next: number; nextAt: number | null };
+  /** the frozen chain, the index of the next step, when it is due, and the time steps count from */
+  escalation: { chain: EscalationStep[]; next: number; nextAt: number | null; base: number };
   /** short machine-made explanation; must carry no personal data */
   summary?: string;
 }
@@ -84,6 +85,8 @@ export interface OutboxRow {
   /** the idempotency key: the same page to the same target is one row, whatever happens */
   id: string;
   alertId: string;
+  /** `<alertId>:<reason>:<seq>`: the page this row belongs to */
+  pageKey: string;
   level: Level;
   delivery: Delivery;
   message: NotificationMessage;

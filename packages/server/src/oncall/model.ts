@@ -60,7 +60,7 @@ const minutes = (hhmm: string): number => {
   return (h ?? 0) * 60 + (m ?? 0);
 };
 
-function inRestriction(r: Restriction | undefined, at: number): boolean {
+export function inRestriction(r: Restriction | undefined, at: number): boolean {
   if (!r) return true;
   const local = new Date(at + SHANGHAI);
   const day = local.getUTCDay() === 0 ? 7 : local.getUTCDay();

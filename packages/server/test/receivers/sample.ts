@@ -10,7 +10,7 @@ export function sampleNotice(overrides: Partial<AlertNotice> = {}): AlertNotice 
     alertId,
     level: 'P1',
     metric: { id: 'api_response_time', nameZh: 'API响应时间', nameEn: 'API response time' },
-    severity: 'crit',
+    severity: 'critical',
     value: 1234,
     threshold: 1000,
     unit: 'ms',

@@ -14,7 +14,7 @@ export interface AlertNotice {
   level: Level;
   metric: { id: string; nameZh: string; nameEn: string };
   /** 'detected' for the security detectors and per-event rules */
-  severity?: 'warn' | 'crit' | 'detected';
+  severity?: 'warning' | 'critical' | 'detected';
   value?: number | null;
   threshold?: number;
   unit?: Unit;

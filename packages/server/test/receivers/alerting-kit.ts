@@ -1,0 +1,102 @@
+/**
+ * A complete alerting set-up for scenario tests, the alert benchmark and a demo: real DingTalk,
+ * Tencent Cloud (SMS + voice) and SMTP receivers, the channel registry pointing at them, a team
+ * with a weekly on-call rotation, and an AlertManager on the given clock and stores.
+ */
+import { AlertManager } from '../../src/alerting/manager.js';
+import { InMemoryAlertStore, InMemoryOutbox } from '../../src/alerting/memory.js';
+import { DEFAULT_POLICY, type AlertingPolicy } from '../../src/alerting/policy.js';
+import type { AlertStore, OutboxStore } from '../../src/alerting/ports.js';
+import { createChannelRegistry } from '../../src/notify/registry.js';
+import { Directory } from '../../src/oncall/directory.js';
+import type { Person, Rotation } from '../../src/oncall/model.js';
+import type { Clock } from '../../src/util/clock.js';
+import { startDingTalkReceiver, type DingTalkReceiver } from './dingtalk.js';
+import { startSmtpReceiver, type SmtpReceiver } from './smtp.js';
+import { startTencentCloudReceiver, type TencentReceiver } from './tencent.js';
+
+export const TEAM: Person[] = [
+  { id: 'alice', name: 'Alice', roles: ['ops_engineer'], mobile: '13800000001', email: 'alice@mindguard.example' },
+  { id: 'bob', name: 'Bob', roles: ['ops_engineer'], mobile: '13800000002', email: 'bob@mindguard.example' },
+  { id: 'lin', name: 'Lin', roles: ['ops_lead'], mobile: '13800000003', email: 'lin@mindguard.example' },
+  { id: 'zhou', name: 'Zhou', roles: ['tech_lead'], mobile: '13800000004', email: 'zhou@mindguard.example' },
+  { id: 'chen', name: 'Chen', roles: ['product_lead'], mobile: '13800000005', email: 'chen@mindguard.example' },
+  { id: 'wu', name: 'Wu', roles: ['dba'], mobile: '13800000006', email: 'wu@mindguard.example' },
+  { id: 'he', name: 'He', roles: ['operations_lead'], mobile: '13800000007', email: 'he@mindguard.example' },
+  { id: 'an', name: 'An', roles: ['security_engineer'], mobile: '13800000008', email: 'an@mindguard.example' },
+  { id: 'qian', name: 'Qian', roles: ['backend_developer'], mobile: '13800000009', email: 'qian@mindguard.example' },
+  { id: 'boss', name: 'Boss', roles: ['management'], mobile: '13800000010', email: 'boss@mindguard.example' },
+  { id: 'ma', name: 'Ma', roles: ['product_manager'], mobile: '13800000011', email: 'ma@mindguard.example' },
+];
+
+export function weeklyRotation(start: number): Rotation {
+  return { id: 'ops', role: 'ops_engineer', layers: [{ name: '24x7', members: ['alice', 'bob'], start, handoffMs: 7 * 86_400_000 }], overrides: [] };
+}
+
+export const SECRETS = {
+  dingtalk: 'SECkit0123456789',
+  tencent: { secretId: 'AKIDkit', secretKey: 'kit-secret-key' },
+  smtp: { user: 'alerts', pass: 'kit-pass' },
+  ack: 'ack-link-secret',
+};
+
+export type AlertingKit = {
+  ding: DingTalkReceiver;
+  tencent: TencentReceiver;
+  smtp: SmtpReceiver;
+  manager: AlertManager;
+  store: AlertStore;
+  outbox: OutboxStore;
+  policy: AlertingPolicy;
+  close(): Promise<void>;
+};
+
+export async function startAlertingKit(opts: {
+  clock: Clock;
+  policy?: Partial<AlertingPolicy>;
+  store?: AlertStore;
+  outbox?: OutboxStore;
+  rotationStart?: number;
+  /** reuse receivers across a simulated restart */
+  receivers?: { ding: DingTalkReceiver; tencent: TencentReceiver; smtp: SmtpReceiver };
+}): Promise<AlertingKit> {
+  const now = () => opts.clock.now();
+  const ding = opts.receivers?.ding ?? (await startDingTalkReceiver({ secret: SECRETS.dingtalk, now }));
+  const tencent =
+    opts.receivers?.tencent ??
+    (await startTencentCloudReceiver({
+      ...SECRETS.tencent,
+      now,
+      sms: { sdkAppId: '1400000001', signName: '心卫士', templates: { '2001': 5 } },
+      voice: { sdkAppId: '1400000002', templates: { '3001': 3 } },
+      smsLimits: { per30s: 5, perHour: 50, perDay: 200 },
+    }));
+  const smtp = opts.receivers?.smtp ?? (await startSmtpReceiver(SECRETS.smtp));
+  const tc = { ...SECRETS.tencent, region: 'ap-guangzhou', endpoint: tencent.url };
+  const registry = createChannelRegistry({
+    dingtalk: { groups: { ops: { robots: [{ webhook: ding.url, secret: SECRETS.dingtalk }] } } },
+    sms: { ...tc, sdkAppId: '1400000001', signName: '心卫士', templateId: '2001' },
+    voice: { ...tc, voiceSdkAppId: '1400000002', templateId: '3001' },
+    email: { smtp: { host: smtp.host, port: smtp.port, auth: SECRETS.smtp }, from: 'MindGuard Ops <alerts@ops.mindguard.example>' },
+    budgets: { sms: { perMinute: 20, perMonth: 5000 }, voice: { perMinute: 10, perMonth: 1000 } },
+  });
+  const policy: AlertingPolicy = { ...DEFAULT_POLICY, publicUrl: 'https://ops.mindguard.example', ...opts.policy };
+  const store = opts.store ?? new InMemoryAlertStore();
+  const outbox = opts.outbox ?? new InMemoryOutbox();
+  const directory = new Directory(TEAM, [weeklyRotation(opts.rotationStart ?? Date.UTC(2025, 0, 6, 2, 0))]);
+  let n = 0;
+  const manager = new AlertManager({ store, outbox, registry, directory, policy, clock: opts.clock, ackSecret: SECRETS.ack, newId: () => `AL${String(++n).padStart(4, '0')}${Math.floor(opts.clock.now() / 1000) % 997}` });
+  return {
+    ding,
+    tencent,
+    smtp,
+    manager,
+    store,
+    outbox,
+    policy,
+    close: async () => {
+      if (opts.receivers) return;
+      await Promise.all([ding.close(), tencent.close(), smtp.close()]);
+    },
+  };
+}
