@@ -6,62 +6,23 @@
  */
 import { DROP_REASONS, type DropReason, type MgEvent } from './types.js';
 
-export class DropCounter {
-  private total = zero();
-  private unreported = zero();
-
-  add(reason: DropReason, n: number): void {
-    this.total[reason] += n;
-    if (reason !== 'consent') this.unreported[reason] += n;
-  }
-
-  pending(): boolean {
-    for (const r of DROP_REASONS) if (this.unreported[r] > 0) return true;
-    return false;
-  }
-
-  takePending(): Record<DropReason, number> {
-    const p = this.unreported;
-    this.unreported = zero();
-    return p;
-  }
-
-  totals(): Record<DropReason, number> {
-    return { ...this.total };
-  }
-}
-
-function zero(): Record<DropReason, number> {
+export function zeroDrops(): Record<DropReason, number> {
   const z = {} as Record<DropReason, number>;
   for (const r of DROP_REASONS) z[r] = 0;
   return z;
 }
 
-export function dropReportEvent(
-  counts: Record<DropReason, number>,
-  id: string,
-  ts: number,
-  sid: string | undefined,
-): MgEvent | null {
+/** The report of unreported drops, or null when there is none. */
+export function dropReportEvent(counts: Record<DropReason, number>, id: string, ts: number): MgEvent | null {
   const attrs: Record<string, number> = {};
   let total = 0;
   for (const r of DROP_REASONS) {
-    if (counts[r] > 0) {
+    if (counts[r] > 0 && r !== 'consent') {
       attrs['dropped_' + r] = counts[r];
       total += counts[r];
     }
   }
-  if (total === 0) return null;
-  const ev: MgEvent = {
-    id,
-    ts,
-    type: 'log',
-    level: 'warn',
-    category: 'system',
-    logger: 'mgops.sdk',
-    message: `sdk dropped ${total} events`,
-    attrs,
-  };
-  if (sid) ev.sid = sid;
-  return ev;
+  return total
+    ? { id, ts, type: 'log', level: 'warn', category: 'system', logger: 'mgops.sdk', message: `sdk dropped ${total} events`, attrs }
+    : null;
 }

@@ -3,11 +3,6 @@ import type { Clock, ClientOptions, QueueLimits, RetryOptions } from './types.js
 
 export interface Normalized {
   url: string;
-  key: string;
-  app: string;
-  env: string;
-  release: string | undefined;
-  sdk: { name: string; version: string };
   prefix: string;
   batchSize: number;
   maxBatchBytes: number;
@@ -18,41 +13,38 @@ export interface Normalized {
   dropReportIntervalMs: number;
   queue: QueueLimits;
   retry: RetryOptions;
-  sampling: Partial<Record<string, number>> | undefined;
+  /** the envelope's text before `sentAt` */
+  head: string;
 }
 
 function num(v: unknown, def: number, min: number, max: number): number {
-  if (typeof v !== 'number' || !isFinite(v)) return def;
-  return v < min ? min : v > max ? max : v;
+  return typeof v !== 'number' || !isFinite(v) ? def : v < min ? min : v > max ? max : Math.floor(v);
 }
 
 export function normalize(o: ClientOptions): Normalized {
-  const endpoint = typeof o.endpoint === 'string' ? o.endpoint.replace(/\/+$/, '') : '';
+  const q = o.queue || {};
+  const r = o.retry || {};
+  const sdk = o.sdk || { name: 'mgops', version: '0' };
   return {
-    url: endpoint + '/api/v1/events',
-    key: String(o.key ?? ''),
-    app: String(o.app ?? ''),
-    env: String(o.env ?? 'prod'),
-    release: o.release ? String(o.release) : undefined,
-    sdk: { name: String(o.sdk?.name ?? 'mgops'), version: String(o.sdk?.version ?? '0') },
+    url: String(o.endpoint || '').replace(/\/+$/, '') + '/api/v1/events',
     prefix: typeof o.storagePrefix === 'string' ? o.storagePrefix : 'mgops_',
-    batchSize: Math.floor(num(o.batchSize, 50, 1, 1000)),
+    batchSize: num(o.batchSize, 50, 1, 1000),
     maxBatchBytes: num(o.maxBatchBytes, 262_144, 4096, 1_000_000),
     flushIntervalMs: num(o.flushIntervalMs, 5000, 0, 3_600_000),
-    maxInFlight: Math.floor(num(o.maxInFlight, 2, 1, 10)),
+    maxInFlight: num(o.maxInFlight, 2, 1, 10),
     requestTimeoutMs: num(o.requestTimeoutMs, 10_000, 100, 120_000),
     compressMinBytes: num(o.compressMinBytes, 1024, 0, 1e9),
     dropReportIntervalMs: num(o.dropReportIntervalMs, 60_000, 0, 86_400_000),
     queue: {
-      maxEntries: Math.floor(num(o.queue?.maxEntries, 1000, 1, 100_000)),
-      maxBytes: num(o.queue?.maxBytes, 524_288, 4096, 100_000_000),
-      maxAgeMs: num(o.queue?.maxAgeMs, 3 * 86_400_000, 1000, 365 * 86_400_000),
+      maxEntries: num(q.maxEntries, 1000, 1, 100_000),
+      maxBytes: num(q.maxBytes, 524_288, 4096, 1e8),
+      maxAgeMs: num(q.maxAgeMs, 259_200_000, 1000, 31_536_000_000),
     },
-    retry: {
-      baseMs: num(o.retry?.baseMs, 1000, 1, 3_600_000),
-      maxMs: num(o.retry?.maxMs, 300_000, 1, 3_600_000),
-    },
-    sampling: o.sampling,
+    retry: { baseMs: num(r.baseMs, 1000, 1, 3_600_000), maxMs: num(r.maxMs, 300_000, 1, 3_600_000) },
+    head:
+      '{"v":1,"app":' + JSON.stringify(String(o.app || '')) + ',"env":' + JSON.stringify(String(o.env || 'prod')) +
+      (o.release ? ',"release":' + JSON.stringify(String(o.release)) : '') +
+      ',"sdk":' + JSON.stringify({ name: String(sdk.name), version: String(sdk.version) }),
   };
 }
 

@@ -58,7 +58,8 @@ export function sampleRate(
   local: Partial<Record<string, number>> | undefined,
   remote: Partial<Record<string, number>> | undefined,
 ): number {
-  const r = pick(remote, type) ?? pick(local, type);
+  let r = pick(remote, type);
+  if (r === undefined) r = pick(local, type);
   if (r === undefined || !(r >= 0)) return 1;
   return r > 1 ? 1 : r;
 }

@@ -6,48 +6,20 @@
 import { maskString } from '@mgops/protocol/mask';
 import type { MgEvent } from './types.js';
 
-const MAX_LEN: Record<string, number> = {
-  message: 2048,
-  errMsg: 2048,
-  stack: 16384,
-  shape: 512,
-  method: 16,
-  unit: 16,
-  status: 32,
-  c: 64,
-  funnel: 64,
-  step: 64,
-  by: 64,
-  model: 64,
-  reviewer: 64,
-  taskType: 64,
-  source: 64,
-  category: 64,
-  role: 64,
-  op: 64,
-  version: 64,
-  sid: 64,
-  id: 64,
-  sosId: 64,
-  predictionId: 64,
-  taskId: 64,
-  crashedSid: 64,
-  code: 128,
-  type: 128,
-  reason: 128,
-  feature: 128,
-  operation: 128,
-  actor: 128,
-  principal: 128,
-  purpose: 128,
-  logger: 128,
-  errorCode: 128,
-  endpoint: 128,
-  target: 128,
-  fingerprint: 128,
-  uid: 128,
-  paths: 128,
-};
+/** Longest string per field name (the protocol's limits); other fields get 256. */
+const MAX_LEN: Record<string, number> = {};
+for (const spec of [
+  '2048 message errMsg',
+  '16384 stack',
+  '512 shape',
+  '16 method unit',
+  '32 status',
+  '64 c funnel step by model reviewer taskType source category role op version sid id sosId predictionId taskId crashedSid',
+  '128 code type reason feature operation actor principal purpose logger errorCode endpoint target fingerprint uid paths',
+]) {
+  const words = spec.split(' ');
+  for (let i = 1; i < words.length; i++) MAX_LEN[words[i] as string] = Number(words[0]);
+}
 const ATTR_VALUE_MAX = 512;
 const ATTR_KEY_MAX = 64;
 const MAX_ATTRS = 32;
@@ -64,7 +36,7 @@ export function scrubString(s: string, max: number): string {
 }
 
 function scrubValue(key: string, v: unknown, depth: number): unknown {
-  if (typeof v === 'string') return scrubString(v, MAX_LEN[key] ?? 256);
+  if (typeof v === 'string') return scrubString(v, MAX_LEN[key] || 256);
   if (typeof v === 'number') return isFinite(v) ? v : undefined;
   if (typeof v === 'boolean' || v === null) return v;
   if (depth > 3 || typeof v !== 'object') return undefined;
