@@ -23,6 +23,8 @@ export type MetricMeta = {
   /** security detectors and per-event rules */
   detected?: boolean;
   summary?: string;
+  /** internal reference kept on the alert, never rendered (e.g. { app, sosId }) */
+  ref?: Record<string, string>;
 };
 
 export type AlertingDeps = {
@@ -116,6 +118,7 @@ export class AlertManager {
       notifySeq: 0,
       escalation: { chain, next: 0, nextAt: chain[0] ? now + chain[0].afterMs : null, base: now },
       ...(meta.summary ? { summary: meta.summary } : {}),
+      ...(meta.ref ? { ref: meta.ref } : {}),
     };
   }
 

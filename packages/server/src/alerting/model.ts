@@ -49,6 +49,8 @@ export interface Alert {
   escalation: { chain: EscalationStep[]; next: number; nextAt: number | null; base: number };
   /** short machine-made explanation; must carry no personal data */
   summary?: string;
+  /** internal reference to the source (e.g. the SOS id); never rendered into messages */
+  ref?: Record<string, string>;
 }
 
 export type TimelineKind =
