@@ -7,6 +7,7 @@ import { AlertManager } from '../../src/alerting/manager.js';
 import { InMemoryAlertStore, InMemoryOutbox } from '../../src/alerting/memory.js';
 import { DEFAULT_POLICY, type AlertingPolicy } from '../../src/alerting/policy.js';
 import type { AlertStore, OutboxStore } from '../../src/alerting/ports.js';
+import type { ChannelsConfig } from '../../src/notify/config.js';
 import { createChannelRegistry } from '../../src/notify/registry.js';
 import { Directory } from '../../src/oncall/directory.js';
 import type { Person, Rotation } from '../../src/oncall/model.js';
@@ -57,6 +58,7 @@ export async function startAlertingKit(opts: {
   store?: AlertStore;
   outbox?: OutboxStore;
   rotationStart?: number;
+  budgets?: ChannelsConfig['budgets'];
   /** reuse receivers across a simulated restart */
   receivers?: { ding: DingTalkReceiver; tencent: TencentReceiver; smtp: SmtpReceiver };
 }): Promise<AlertingKit> {
@@ -78,7 +80,7 @@ export async function startAlertingKit(opts: {
     sms: { ...tc, sdkAppId: '1400000001', signName: '心卫士', templateId: '2001' },
     voice: { ...tc, voiceSdkAppId: '1400000002', templateId: '3001' },
     email: { smtp: { host: smtp.host, port: smtp.port, auth: SECRETS.smtp }, from: 'MindGuard Ops <alerts@ops.mindguard.example>' },
-    budgets: { sms: { perMinute: 20, perMonth: 5000 }, voice: { perMinute: 10, perMonth: 1000 } },
+    budgets: opts.budgets ?? { sms: { perMinute: 20, perMonth: 5000 }, voice: { perMinute: 10, perMonth: 1000 } },
   });
   const policy: AlertingPolicy = { ...DEFAULT_POLICY, publicUrl: 'https://ops.mindguard.example', ...opts.policy };
   const store = opts.store ?? new InMemoryAlertStore();

@@ -29,8 +29,8 @@ export interface TencentReceiver {
   calls: CallRecord[];
   rejected: Array<{ action: string; code: string; message: string }>;
   requests: ReceivedRequest[];
-  /** make one number's SendStatus fail with this code (e.g. an exhausted package) */
-  setNumberStatus(phone: string, code: string | null): void;
+  /** make one number fail with this code (e.g. an exhausted package), for SMS, voice or both */
+  setNumberStatus(phone: string, code: string | null, service?: 'sms' | 'voice'): void;
   setFailure(f: FailureSetting | null): void;
   close(): Promise<void>;
 }
@@ -50,6 +50,7 @@ export async function startTencentCloudReceiver(opts: TencentReceiverOptions): P
   const calls: CallRecord[] = [];
   const rejected: TencentReceiver['rejected'] = [];
   const numberStatus = new Map<string, string>();
+  const status = (service: 'sms' | 'voice', phone: string): string | undefined => numberStatus.get(`${service}|${phone}`) ?? numberStatus.get(phone);
 
   const handle = (req: ReceivedRequest): Reply => {
     const action = header(req, 'x-tc-action') ?? '';
@@ -108,7 +109,7 @@ export async function startTencentCloudReceiver(opts: TencentReceiverOptions): P
     const SendStatusSet = phones.map((phone) => {
       const serialNo = `2433:${randomUUID().replace(/-/g, '').slice(0, 20)}`;
       const past = sms.filter((s) => s.phoneNumber === phone).map((s) => s.at);
-      let code = numberStatus.get(phone) ?? 'Ok';
+      let code = status('sms', phone) ?? 'Ok';
       if (!/^\+\d{6,15}$/.test(phone)) code = 'InvalidParameterValue.IncorrectPhoneNumber';
       else if (past.filter((x) => x > t - 30_000).length >= limits.per30s) code = 'LimitExceeded.PhoneNumberThirtySecondLimit';
       else if (past.filter((x) => x > t - 3_600_000).length >= limits.perHour) code = 'LimitExceeded.PhoneNumberOneHourLimit';
@@ -131,8 +132,8 @@ export async function startTencentCloudReceiver(opts: TencentReceiverOptions): P
     if (!/^\+\d{6,15}$/.test(called)) return error('InvalidParameterValue.InvalidCalledNumber', 'CalledNumber is invalid.');
     const playTimes = typeof body.PlayTimes === 'number' ? body.PlayTimes : 2;
     if (!Number.isInteger(playTimes) || playTimes < 1 || playTimes > 3) return error('InvalidParameterValue.PlayTimesOutOfRange', 'PlayTimes must be 1 to 3.');
-    const status = numberStatus.get(called);
-    if (status) return error(status, 'The call cannot be placed.');
+    const refused = status('voice', called);
+    if (refused) return error(refused, 'The call cannot be placed.');
     const callId = randomUUID();
     const sessionContext = typeof body.SessionContext === 'string' ? body.SessionContext : '';
     calls.push({ calledNumber: called, templateId, params, playTimes, sessionContext, callId, at: now() });
@@ -146,9 +147,10 @@ export async function startTencentCloudReceiver(opts: TencentReceiverOptions): P
     calls,
     rejected,
     requests: server.requests,
-    setNumberStatus(phone, code) {
-      if (code === null) numberStatus.delete(phone);
-      else numberStatus.set(phone, code);
+    setNumberStatus(phone, code, service) {
+      const key = service ? `${service}|${phone}` : phone;
+      if (code === null) numberStatus.delete(key);
+      else numberStatus.set(key, code);
     },
     setFailure: (f) => server.setFailure(f),
     close: () => server.close(),
