@@ -67,6 +67,7 @@ export function sqlInfo(sql: string): SqlInfo {
   const re =
     op === 'insert' ? /\binto\s+([\w."`$]+)/i
     : op === 'update' ? /^\s*update\s+(?:only\s+)?([\w."`$]+)/i
+    : op === 'create' || op === 'drop' || op === 'alter' || op === 'truncate' ? /\btable\s+(?:if\s+(?:not\s+)?exists\s+)?([\w."`$]+)/i
     : /\bfrom\s+(?:only\s+)?([\w."`$]+)/i;
   table = re.exec(shape)?.[1];
   table = table?.replace(/["`]/g, '');
@@ -81,8 +82,8 @@ export function sqlShape(sql: string): string {
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
     .replace(/'(?:[^']|'')*'/g, '?')
     .replace(/\$\$[\s\S]*?\$\$/g, '?')
-    .replace(/\b(?:0x[0-9a-f]+|\d+(?:\.\d+)?(?:e[+-]?\d+)?)\b/gi, '?')
     .replace(/\$\d+/g, '?')
+    .replace(/\b(?:0x[0-9a-f]+|\d+(?:\.\d+)?(?:e[+-]?\d+)?)\b/gi, '?')
     .replace(/\(\s*\?(?:\s*,\s*\?)+\s*\)/g, '(?)')
     .replace(/\s+/g, ' ')
     .trim();

@@ -69,6 +69,28 @@ function measure(o: SqlPoolOptions, text: string | undefined) {
   };
 }
 
+/**
+ * Hooks the completion of what a query call returned: a mysql2 command (callback inside, or
+ * events), or a promise. mysql2 commands have a `then` that throws, so commands are tested first.
+ */
+function observe(out: object, finish: (err: unknown, res?: unknown) => void): void {
+  const cmd = out as { onResult?: unknown; once?: unknown };
+  if (typeof cmd.onResult === 'function') {
+    const inner = cmd.onResult as Fn;
+    cmd.onResult = function (this: unknown, err: unknown, res: unknown, ...rest: unknown[]) {
+      finish(err, res);
+      return inner.call(this, err, res, ...rest);
+    };
+  } else if (out instanceof Promise) {
+    out.then(
+      (res: unknown) => finish(undefined, res),
+      (err: unknown) => finish(err),
+    );
+  } else if (typeof cmd.once === 'function') {
+    (cmd.once as (e: string, l: () => void) => void).call(out, 'end', () => finish(undefined));
+  }
+}
+
 /** Wraps `query` (pg, mysql2) and `execute` (mysql2) of one connection object, once. */
 function wrapConnection(conn: Record<string, unknown>, o: SqlPoolOptions): void {
   if (wrapped.has(conn)) return;
@@ -98,21 +120,10 @@ function wrapConnection(conn: Record<string, unknown>, o: SqlPoolOptions): void 
         throw err;
       }
       if (cbAt < 0 && out && typeof out === 'object') {
-        const cmd = out as { then?: unknown; onResult?: unknown; once?: unknown };
-        if (typeof cmd.then === 'function') {
-          (out as Promise<unknown>).then(
-            (res) => finish(undefined, res),
-            (err: unknown) => finish(err),
-          );
-        } else if (typeof cmd.onResult === 'function') {
-          // mysql2 command built by the pool, callback inside
-          const inner = cmd.onResult as Fn;
-          cmd.onResult = function (this: unknown, err: unknown, res: unknown, ...rest: unknown[]) {
-            finish(err, res);
-            return inner.call(this, err, res, ...rest);
-          };
-        } else if (typeof cmd.once === 'function') {
-          (cmd.once as (e: string, l: () => void) => void).call(out, 'end', () => finish(undefined));
+        try {
+          observe(out, finish);
+        } catch {
+          // measuring must never break the query
         }
       }
       return out;
