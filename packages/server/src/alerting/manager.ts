@@ -99,6 +99,7 @@ export class AlertManager {
     return {
       id: (this.deps.newId ?? newAlertId)(),
       fingerprint: fingerprint(obs.metricId, obs.labels),
+      ruleKey: obs.key,
       metricId: obs.metricId,
       metricNameZh: meta.nameZh,
       metricNameEn: meta.nameEn,
@@ -179,6 +180,8 @@ export class AlertManager {
     const alert = await this.deps.store.getAlert(id);
     if (!alert) return { ok: false, code: 'NOT_FOUND', message: `no alert ${id}` };
     if (alert.status === 'resolved') return { ok: true, alert };
+    const rule = await this.deps.store.getRuleState(alert.ruleKey);
+    if (rule) await this.deps.store.saveRuleState({ ...rule, status: 'ok', severity: null, level: null, okSince: null });
     return { ok: true, alert: await this.close(alert, by, []) };
   }
 

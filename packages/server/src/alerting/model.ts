@@ -20,6 +20,8 @@ export type EscalationStep = {
 export interface Alert {
   id: string;
   fingerprint: string;
+  /** the rule (state machine) that opened it */
+  ruleKey: string;
   metricId: string;
   metricNameZh: string;
   metricNameEn: string;

@@ -1,0 +1,127 @@
+/**
+ * Alerting HTTP API: list and inspect alerts (timeline, deliveries), acknowledge and resolve,
+ * silences, MTTA/MTTR, who is on call; and the signed acknowledge link used in DingTalk and
+ * e-mail (GET shows a confirmation page, POST acknowledges, so link previews acknowledge nothing).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { Directory } from '../oncall/directory.js';
+import { nextHandoff, onCallAt } from '../oncall/model.js';
+import type { Clock } from '../util/clock.js';
+import { verifyAckToken } from './links.js';
+import type { ActionResult, AlertManager } from './manager.js';
+import type { AlertStatus } from './model.js';
+import type { AlertStore, OutboxStore } from './ports.js';
+import { responseStats } from './stats.js';
+
+export type AlertingApiDeps = { manager: AlertManager; store: AlertStore; outbox: OutboxStore; directory: Directory; clock: Clock; ackSecret: string };
+
+const STATUSES: AlertStatus[] = ['firing', 'acknowledged', 'resolved'];
+
+function fail(reply: FastifyReply, status: number, code: string, message: string, field?: string) {
+  return reply.code(status).send({ code, message, ...(field ? { field } : {}) });
+}
+
+function answer(reply: FastifyReply, r: ActionResult) {
+  if (r.ok) return reply.send(r.alert);
+  return fail(reply, r.code === 'NOT_FOUND' ? 404 : 409, r.code, r.message);
+}
+
+const who = (body: unknown): string | undefined => {
+  const by = (body as { by?: unknown } | null)?.by;
+  return typeof by === 'string' && /^[\w.@-]{1,64}$/.test(by) ? by : undefined;
+};
+
+const page = (title: string, body: string): string =>
+  `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:sans-serif;max-width:32em;margin:2em auto">${body}</body></html>`;
+
+export function registerAlertingApi(app: FastifyInstance, deps: AlertingApiDeps): void {
+  app.get('/api/alerts', async (req, reply) => {
+    const q = req.query as { status?: string; limit?: string };
+    const status = q.status ? q.status.split(',') : undefined;
+    if (status && !status.every((s) => (STATUSES as string[]).includes(s))) return fail(reply, 400, 'INVALID_FIELD', `status must be among ${STATUSES.join(', ')}`, 'status');
+    const limit = Math.min(1000, Math.max(1, Number(q.limit ?? 100) || 100));
+    return deps.store.listAlerts({ ...(status ? { status: status as AlertStatus[] } : {}), limit });
+  });
+
+  app.get('/api/alerts/stats', async (req) => {
+    const since = Number((req.query as { since?: string }).since ?? deps.clock.now() - 30 * 86_400_000);
+    const alerts = (await deps.store.listAlerts({ limit: 100_000 })).filter((a) => a.startsAt >= since);
+    return { since, levels: responseStats(alerts) };
+  });
+
+  app.get('/api/alerts/:id', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const alert = await deps.store.getAlert(id);
+    if (!alert) return fail(reply, 404, 'NOT_FOUND', `no alert ${id}`);
+    const deliveries = (await deps.outbox.byAlert(id)).map((r) => ({
+      channel: r.delivery.channel, status: r.status, attempts: r.attempts, reason: r.pageKey.split(':')[1], lastError: r.lastError ?? null, providerId: r.providerId ?? null, fallbackOf: r.fallbackOf ?? null, updatedAt: r.updatedAt,
+    }));
+    return { alert, timeline: await deps.store.timeline(id), deliveries };
+  });
+
+  app.post('/api/alerts/:id/ack', async (req, reply) => {
+    const by = who(req.body);
+    if (!by) return fail(reply, 400, 'INVALID_FIELD', 'by is required (the acknowledging person)', 'by');
+    return answer(reply, await deps.manager.acknowledge((req.params as { id: string }).id, by, 'api'));
+  });
+
+  app.post('/api/alerts/:id/resolve', async (req, reply) => {
+    const by = who(req.body);
+    if (!by) return fail(reply, 400, 'INVALID_FIELD', 'by is required (the resolving person)', 'by');
+    return answer(reply, await deps.manager.resolve((req.params as { id: string }).id, by));
+  });
+
+  app.get('/api/silences', async () => deps.store.listSilences());
+  app.post('/api/silences', async (req, reply) => {
+    const b = req.body as { matcher?: unknown; startsAt?: unknown; endsAt?: unknown; by?: unknown; comment?: unknown } | null;
+    const by = who(b);
+    const now = deps.clock.now();
+    const startsAt = typeof b?.startsAt === 'number' ? b.startsAt : now;
+    if (!by) return fail(reply, 400, 'INVALID_FIELD', 'by is required', 'by');
+    if (typeof b?.endsAt !== 'number' || b.endsAt <= startsAt) return fail(reply, 400, 'INVALID_FIELD', 'endsAt must be a time after startsAt', 'endsAt');
+    if (typeof b.matcher !== 'object' || b.matcher === null) return fail(reply, 400, 'INVALID_FIELD', 'matcher is required', 'matcher');
+    const silence = { id: 'S' + randomBytes(5).toString('hex'), matcher: b.matcher as never, startsAt, endsAt: b.endsAt, createdBy: by, comment: typeof b.comment === 'string' ? b.comment.slice(0, 500) : '' };
+    await deps.store.saveSilence(silence);
+    return reply.code(201).send(silence);
+  });
+
+  app.get('/api/oncall', async (req) => {
+    const at = Number((req.query as { at?: string }).at ?? deps.clock.now());
+    return {
+      at,
+      rotations: deps.directory.rotations.map((r) => {
+        const id = onCallAt(r, at);
+        const p = id !== undefined ? deps.directory.person(id) : undefined;
+        return { id: r.id, role: r.role, onCall: p ? { id: p.id, name: p.name } : null, until: nextHandoff(r, at) ?? null };
+      }),
+    };
+  });
+
+  app.register(async (scope) => registerAckLink(scope, deps));
+}
+
+/** The signed link, in its own scope so only it parses HTML form posts. */
+async function registerAckLink(app: FastifyInstance, deps: AlertingApiDeps): Promise<void> {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.get('/ack/:id', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const t = (req.query as { t?: string }).t ?? '';
+    reply.type('text/html; charset=utf-8');
+    if (!verifyAckToken(deps.ackSecret, id, t, deps.clock.now())) return reply.code(403).send(page('链接无效', '<p>确认链接无效或已过期。</p>'));
+    return page('确认告警', `<form method="post"><p>确认告警 ${id}？</p><input name="by" placeholder="姓名/工号" required><button type="submit">确认</button></form>`);
+  });
+
+  app.post('/ack/:id', async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const t = (req.query as { t?: string }).t ?? '';
+    reply.type('text/html; charset=utf-8');
+    if (!verifyAckToken(deps.ackSecret, id, t, deps.clock.now())) return reply.code(403).send(page('链接无效', '<p>确认链接无效或已过期。</p>'));
+    const r = await deps.manager.acknowledge(id, who(req.body) ?? 'link', 'link');
+    if (!r.ok) return reply.code(r.code === 'NOT_FOUND' ? 404 : 409).send(page('无法确认', `<p>${r.code === 'CONFLICT' ? '告警已恢复。' : '告警不存在。'}</p>`));
+    return page('已确认', `<p>告警 ${id} 已确认。</p>`);
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs the alerting loop on a timer: periodic evaluation of every metric, the per-SOS timers,
+ * and `tick()` (escalation, repeats, outbox) — waking early for the next due time, and at once
+ * when committed events call for streaming evaluation (an SOS, a security event).
+ */
+import type { MetricRules } from '../rules/evaluator.js';
+import type { SosTimers } from '../rules/sos.js';
+import type { Clock } from '../util/clock.js';
+import type { NotifyLogger } from '../notify/types.js';
+import type { AlertManager } from './manager.js';
+
+export type RunnerOptions = { evaluateEveryMs: number; maxSleepMs: number; minSleepMs: number };
+
+export class AlertRunner {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private lastEvaluation = -Infinity;
+  private pendingMetrics = new Set<string>();
+  private pendingSos = false;
+
+  constructor(
+    private readonly manager: AlertManager,
+    private readonly rules: MetricRules,
+    private readonly sos: SosTimers,
+    private readonly clock: Clock,
+    private readonly opts: RunnerOptions = { evaluateEveryMs: 15_000, maxSleepMs: 1_000, minSleepMs: 20 },
+    private readonly log?: NotifyLogger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Streaming evaluation: these metrics (and SOS) are evaluated on the next turn, now. */
+  nudge(metrics: string[], sos: boolean): void {
+    metrics.forEach((m) => this.pendingMetrics.add(m));
+    this.pendingSos ||= sos;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.turn(), ms);
+    this.timer.unref();
+  }
+
+  /** One pass; exposed for tests and the benchmark. */
+  async turn(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      const now = this.clock.now();
+      if (now - this.lastEvaluation >= this.opts.evaluateEveryMs) {
+        this.lastEvaluation = now;
+        this.pendingMetrics.clear();
+        this.pendingSos = false;
+        await this.rules.evaluate();
+        await this.sos.evaluate();
+      } else {
+        const metrics = [...this.pendingMetrics];
+        this.pendingMetrics.clear();
+        if (metrics.length) await this.rules.evaluate(metrics);
+        if (this.pendingSos) {
+          this.pendingSos = false;
+          await this.sos.evaluate();
+        }
+      }
+      await this.manager.tick();
+    } catch (err) {
+      this.log?.warn({ error: err instanceof Error ? err.message : String(err) }, 'alerting turn failed');
+    } finally {
+      this.running = false;
+    }
+    if (this.again) {
+      this.again = false;
+      this.schedule(0);
+      return;
+    }
+    const now = this.clock.now();
+    const wake = [await this.manager.nextWake(), await this.sos.nextDeadline(), this.lastEvaluation + this.opts.evaluateEveryMs].filter((t): t is number => t !== null);
+    const next = Math.min(...wake) - now;
+    this.schedule(Math.max(this.opts.minSleepMs, Math.min(this.opts.maxSleepMs, next)));
+  }
+}
