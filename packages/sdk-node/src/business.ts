@@ -4,7 +4,7 @@
  * User ids leave only as keyed pseudonyms.
  */
 import { recorderOf, type WithRecorder } from './global.js';
-import { eventId, protocolId, shanghaiDay } from './ids.js';
+import { eventId, protocolId, shanghaiDay, shanghaiDayStart } from './ids.js';
 import { clip, safeText } from './privacy.js';
 
 export type RiskLevel = 'none' | 'low' | 'medium' | 'high';
@@ -73,7 +73,8 @@ export function createBusiness(options: WithRecorder = {}) {
       }
       if (active.has(p)) return;
       active.add(p);
-      r.emit({ type: 'user_active', uid: p, ts: now, id: eventId('ua', day, p) });
+      // ts = the day's start (UTC+8), so every instance reports the same (id, ts) and the collector keeps one
+      r.emit({ type: 'user_active', uid: p, ts: shanghaiDayStart(now), id: eventId('ua', day, p) });
     },
   };
 

@@ -20,3 +20,10 @@ export function eventId(prefix: string, ...parts: string[]): string | undefined 
 export function shanghaiDay(ms: number): string {
   return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
 }
+
+/** Start of the Asia/Shanghai calendar day containing `ms`, ms since epoch. */
+export function shanghaiDayStart(ms: number): number {
+  const DAY = 86_400_000;
+  const OFFSET = 8 * 3_600_000;
+  return Math.floor((ms + OFFSET) / DAY) * DAY - OFFSET;
+}

@@ -47,7 +47,7 @@ export async function startCollector(): Promise<Collector> {
     return r.json();
   };
   const events = async <T extends MgEvent['type']>(type: T) =>
-    ((await get(`/api/v1/events?type=${type}&limit=1000&from=now-2h`)) as { events: Extract<MgEvent, { type: T }>[] }).events;
+    ((await get(`/api/v1/events?type=${type}&limit=1000&from=now-2d`)) as { events: Extract<MgEvent, { type: T }>[] }).events;
   return {
     url,
     key,
