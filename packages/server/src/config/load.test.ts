@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { ConfigError, DEFAULT_CONFIG_PATH, parseConfig } from './load.js';
+
+const text = readFileSync(DEFAULT_CONFIG_PATH, 'utf8');
+const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+function issues(t: string) {
+  try {
+    parseConfig(t, 'mindguard.yaml');
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    return e.issues;
+  }
+  assert.fail('expected a config error');
+}
+
+test('the shipped MindGuard config is valid and reports its legal shortfalls as warnings', () => {
+  const { config, warnings } = parseConfig(text, 'mindguard.yaml');
+  assert.equal(config.matrix.length, 20);
+  assert.equal(Object.keys(config.metrics).length, 26);
+  assert.deepEqual(warnings.map((w) => w.key).sort(), ['retention.business', 'retention.system']);
+  assert.match(warnings[0]!.message, /Cybersecurity Law/);
+});
+
+test('a wrong type names file, line and key', () => {
+  const bad = text.replace('page_load_time:          { warn: 1500,', 'page_load_time:          { warn: "fast",');
+  const [i] = issues(bad);
+  assert.equal(i!.file, 'mindguard.yaml');
+  assert.equal(i!.key, 'metrics.page_load_time.warn');
+  assert.equal(i!.line, lineOf('page_load_time:          {'));
+});
+
+test('semantic errors: unknown metric, crit on the wrong side of warn, bad duration', () => {
+  assert.ok(issues(text.replace('  crash_rate:  ', '  crash_ratio: ')).some((i) => i.key === 'metrics.crash_ratio'));
+  const flipped = issues(text.replace('db_query_time:           { warn: 100, crit: 200', 'db_query_time:           { warn: 300, crit: 200'));
+  assert.equal(flipped[0]!.key, 'metrics.db_query_time.crit');
+  const dur = issues(text.replace('maxEventAge: 7d', 'maxEventAge: a week'));
+  assert.equal(dur[0]!.key, 'ingest.maxEventAge');
+  assert.equal(dur[0]!.line, lineOf('maxEventAge:'));
+});
+
+test('YAML syntax errors carry their line', () => {
+  const [i] = issues('server:\n  port: 8080\n  host: [unclosed\n');
+  assert.ok(i!.line >= 3);
+});
