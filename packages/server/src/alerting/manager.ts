@@ -46,7 +46,14 @@ export type ActionResult = { ok: true; alert: Alert } | { ok: false; code: 'NOT_
 const newAlertId = (): string => 'A' + randomBytes(5).toString('hex').toUpperCase();
 
 export class AlertManager {
+  private wake: () => void = () => undefined;
+
   constructor(readonly deps: AlertingDeps) {}
+
+  /** Called whenever new outbox rows are waiting (the runner dispatches at once instead of on its timer). */
+  onWork(fn: () => void): void {
+    this.wake = fn;
+  }
 
   private now(): number {
     return this.deps.clock.now();
@@ -140,6 +147,7 @@ export class AlertManager {
       alert.lastNotifiedAt = now;
     }
     await this.save(alert, entries);
+    if (r.enqueued > 0) this.wake();
   }
 
   private async save(alert: Alert, entries: TimelineEntry[]): Promise<void> {

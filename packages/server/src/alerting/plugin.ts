@@ -82,8 +82,8 @@ export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: nu
     });
     registerAlertingApi(p.app, { manager, store, outbox: store, directory, clock: p.clock, ackSecret });
     runner.start();
-    p.onClose(() => {
-      runner.stop();
+    p.onClose(async () => {
+      await runner.stop();
       store.close();
     });
     opts.onReady?.({ manager, runner });

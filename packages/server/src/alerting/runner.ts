@@ -27,17 +27,21 @@ export class AlertRunner {
     private readonly clock: Clock,
     private readonly opts: RunnerOptions = { evaluateEveryMs: 15_000, maxSleepMs: 1_000, minSleepMs: 20 },
     private readonly log?: NotifyLogger,
-  ) {}
+  ) {
+    manager.onWork(() => this.nudge([], false));
+  }
 
   start(): void {
     this.stopped = false;
     this.schedule(0);
   }
 
-  stop(): void {
+  /** Stops the timer and waits for a turn in progress, so storage can close after it. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    while (this.running) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   /** Streaming evaluation: these metrics (and SOS) are evaluated on the next turn, now. */
@@ -63,6 +67,7 @@ export class AlertRunner {
     }
     this.running = true;
     try {
+      if (this.stopped) return;
       const now = this.clock.now();
       if (now - this.lastEvaluation >= this.opts.evaluateEveryMs) {
         this.lastEvaluation = now;
@@ -85,14 +90,21 @@ export class AlertRunner {
     } finally {
       this.running = false;
     }
+    if (this.stopped) return;
     if (this.again) {
       this.again = false;
       this.schedule(0);
       return;
     }
-    const now = this.clock.now();
-    const wake = [await this.manager.nextWake(), await this.sos.nextDeadline(), this.lastEvaluation + this.opts.evaluateEveryMs].filter((t): t is number => t !== null);
-    const next = Math.min(...wake) - now;
-    this.schedule(Math.max(this.opts.minSleepMs, Math.min(this.opts.maxSleepMs, next)));
+    this.schedule(Math.max(this.opts.minSleepMs, Math.min(this.opts.maxSleepMs, await this.sleepMs())));
+  }
+
+  private async sleepMs(): Promise<number> {
+    try {
+      const wake = [await this.manager.nextWake(), await this.sos.nextDeadline(), this.lastEvaluation + this.opts.evaluateEveryMs].filter((t): t is number => t !== null);
+      return Math.min(...wake) - this.clock.now();
+    } catch {
+      return this.opts.maxSleepMs;
+    }
   }
 }

@@ -47,19 +47,19 @@ test('P1: a breach pushed at 1 s reaches DingTalk after the 5 s group wait (betw
   }
 });
 
-test('P0 (unauthorised operation detected) pages at once: voice, SMS, DingTalk and e-mail to on-call, ops lead, tech lead, product lead', async () => {
+test('P0 (unauthorised operation detected) pages at once: voice, SMS, DingTalk and e-mail to on-call, ops lead, tech lead, product lead and the security responder', async () => {
   const clock = new ManualClock(T0);
   const kit = await startAlertingKit({ clock });
   try {
     await kit.manager.observe(obs('unauthorised_operation', 'critical', 'P0', 2, clock.now(), 0), UNAUTH);
-    const at = await runUntil(kit, clock, T0 + 2 * S, 100, () => kit.ding.messages.length > 0 && kit.tencent.calls.length >= 4);
+    const at = await runUntil(kit, clock, T0 + 2 * S, 100, () => kit.ding.messages.length > 0 && kit.tencent.calls.length >= 5);
     assert.ok(at !== null && at - T0 <= 200, 'P0 goes out at once');
-    const phones = ['+8613800000001', '+8613800000003', '+8613800000004', '+8613800000005'];
+    const phones = ['+8613800000001', '+8613800000003', '+8613800000004', '+8613800000005', '+8613800000008'];
     assert.deepEqual(kit.tencent.calls.map((c) => c.calledNumber).sort(), phones);
     assert.deepEqual(kit.tencent.sms.map((c) => c.phoneNumber).sort(), phones);
     assert.match(kit.ding.messages[0]?.title ?? '', /\[P0 告警\] 越权操作 检测到异常/);
-    assert.deepEqual(kit.ding.messages[0]?.rang.sort(), ['13800000001', '13800000003', '13800000004', '13800000005']);
-    assert.equal(kit.smtp.mails[0]?.to.length, 4);
+    assert.deepEqual(kit.ding.messages[0]?.rang.sort(), ['13800000001', '13800000003', '13800000004', '13800000005', '13800000008']);
+    assert.equal(kit.smtp.mails[0]?.to.length, 5);
   } finally {
     await kit.close();
   }
