@@ -6,7 +6,6 @@
  * for the next invocation of the same instance. The handler's result and thrown error pass through
  * untouched; the wrapper itself never throws.
  */
-import { performance } from 'node:perf_hooks';
 import { errorInfo } from './privacy.js';
 import { recorderOf, type WithRecorder } from './global.js';
 import type { Recorder } from './recorder.js';

@@ -1,5 +1,5 @@
 /** Protocol ids (8–64 of `[A-Za-z0-9_.:-]`) from application ids, deterministically. */
-import { createHash } from 'node:crypto';
+import { builtin } from './builtin.js';
 
 const ID_RE = /^[A-Za-z0-9_.:-]{8,64}$/;
 
@@ -7,7 +7,7 @@ const ID_RE = /^[A-Za-z0-9_.:-]{8,64}$/;
 export function protocolId(raw: string | number): string {
   const s = String(raw);
   if (ID_RE.test(s)) return s;
-  return 'h_' + createHash('sha256').update(s).digest('hex').slice(0, 30);
+  return 'h_' + builtin('node:crypto').createHash('sha256').update(s).digest('hex').slice(0, 30);
 }
 
 /** A deterministic event id (idempotent across retries and instances), or undefined if too long. */

@@ -3,11 +3,11 @@
  * recorder, and returns the SDK handle. Options are validated here, once; `optionsFromEnv` is the
  * only place that reads the environment.
  */
-import os from 'node:os';
 import { createClient, type Client, type ClientOptions, type MakeRequest } from '@mgops/sdk-core';
 import { Recorder } from './recorder.js';
 import { setRecorder } from './global.js';
 import { nodeMakeRequest } from './transport.js';
+import { builtin } from './builtin.js';
 
 export const SDK_NAME = 'mgops-node';
 export const SDK_VERSION = '0.1.0';
@@ -73,7 +73,7 @@ export function init(options: NodeSdkOptions): NodeSdk {
       env: options.env,
       release: options.release,
       sdk: { name: SDK_NAME, version: SDK_VERSION },
-      context: options.core?.context ?? { runtime: `node ${process.versions.node}`, host: os.hostname().slice(0, 128) },
+      context: options.core?.context ?? { runtime: `node ${process.versions.node}`, host: builtin('node:os').hostname().slice(0, 128) },
     },
     options.makeRequest ?? nodeMakeRequest(),
   );

@@ -3,7 +3,7 @@
  * hash of an 11-digit mobile is brute-forced in minutes), the collector's masking rules for every
  * free string (error messages, stacks, log lines), and /24 truncation of client addresses.
  */
-import { createHmac } from 'node:crypto';
+import { builtin } from './builtin.js';
 import { maskString } from '@mgops/protocol/mask';
 
 /** Mirrors `LIMITS` in @mgops/protocol (not imported: that module pulls the schema library). */
@@ -25,7 +25,7 @@ export function makePseudonymiser(key: string | undefined, cacheSize = 2000): Ps
     const id = String(raw);
     const hit = cache.get(id);
     if (hit !== undefined) return hit;
-    const p = 'u_' + createHmac('sha256', key).update(id).digest('base64url').slice(0, 22);
+    const p = 'u_' + builtin('node:crypto').createHmac('sha256', key).update(id).digest('base64url').slice(0, 22);
     if (cache.size >= cacheSize) cache.clear();
     cache.set(id, p);
     return p;

@@ -3,10 +3,7 @@
  * network bytes, event-loop delay, database pool connections, and any extra gauges (storage
  * samplers). One `resource` event per gauge per interval; the timer never keeps the process alive.
  */
-import os from 'node:os';
-import { statfs } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { builtin } from './builtin.js';
 import { recorderOf, type WithRecorder } from './global.js';
 import type { EventInput } from './sink.js';
 import { poolUsage } from './db/sql.js';
@@ -36,6 +33,7 @@ export interface ResourceSampler {
 }
 
 function cpuTimes(): { idle: number; total: number } {
+  const os = builtin('node:os');
   let idle = 0;
   let total = 0;
   for (const c of os.cpus()) {
@@ -48,7 +46,7 @@ function cpuTimes(): { idle: number; total: number } {
 
 async function netBytes(file: string): Promise<{ rx: number; tx: number } | undefined> {
   try {
-    const text = await readFile(file, 'utf8');
+    const text = await builtin('node:fs/promises').readFile(file, 'utf8');
     let rx = 0;
     let tx = 0;
     for (const line of text.split('\n').slice(2)) {
@@ -65,6 +63,9 @@ async function netBytes(file: string): Promise<{ rx: number; tx: number } | unde
 }
 
 export function startResourceSampler(options: ResourceSamplerOptions = {}): ResourceSampler {
+  const os = builtin('node:os');
+  const { statfs } = builtin('node:fs/promises');
+  const { monitorEventLoopDelay } = builtin('node:perf_hooks');
   const host = (options.host ?? os.hostname()).slice(0, 100);
   const interval = Math.max(1000, options.intervalMs ?? 60_000);
   const netFile = options.netDevFile ?? '/proc/net/dev';

@@ -3,11 +3,9 @@
  * time-out, and one immediate retry when a kept-alive socket turns out to be dead — which is what
  * happens to every idle socket of a cloud-function instance that was frozen between invocations.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { MakeRequest, TransportRequest, TransportResponse } from '@mgops/sdk-core';
-
-type HttpsModule = typeof import('node:https');
-let httpsModule: Promise<HttpsModule> | undefined;
+import { builtin } from './builtin.js';
 
 export interface NodeTransportOptions {
   /** sockets kept per origin (default 4) */
@@ -18,13 +16,16 @@ export interface NodeTransportOptions {
 
 export function nodeMakeRequest(options: NodeTransportOptions = {}): MakeRequest {
   const agentOpts = { keepAlive: true, maxSockets: options.maxSockets ?? 4, timeout: options.idleTimeoutMs ?? 15_000 };
-  const httpAgent = new http.Agent(agentOpts);
+  let httpAgent: http.Agent | undefined;
   let httpsAgent: http.Agent | undefined;
 
-  async function moduleFor(url: URL): Promise<{ request: typeof http.request; agent: http.Agent }> {
-    if (url.protocol === 'http:') return { request: http.request, agent: httpAgent };
-    httpsModule ??= import('node:https');
-    const https = await httpsModule;
+  function moduleFor(url: URL): { request: typeof http.request; agent: http.Agent } {
+    if (url.protocol === 'http:') {
+      const h = builtin('node:http');
+      httpAgent ??= new h.Agent(agentOpts);
+      return { request: h.request, agent: httpAgent };
+    }
+    const https = builtin('node:https');
     httpsAgent ??= new https.Agent(agentOpts);
     return { request: https.request, agent: httpsAgent };
   }
@@ -69,7 +70,7 @@ export function nodeMakeRequest(options: NodeTransportOptions = {}): MakeRequest
   return async (req) => {
     try {
       const url = new URL(req.url);
-      const mod = await moduleFor(url);
+      const mod = moduleFor(url);
       const first = await once(req, url, mod);
       if (!first.retry) return first;
       const { retry: _retry, ...second } = await once(req, url, mod);

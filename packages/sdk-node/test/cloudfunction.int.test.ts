@@ -118,14 +118,14 @@ test('time-out: reported before the platform kills the instance; the next call i
 
 test('freeze after return: work left behind runs only when the instance is thawed, and is sent then', async () => {
   const h = harness('cf_freeze');
-  const r = await h.invoke({ lateMs: 100, uid: 'oLate' });
+  const r = await h.invoke({ lateMs: 300, uid: 'oLate' });
   assert.ok(r.ok);
-  await sleep(500);
+  await sleep(900);
   const late = async () => (await collector.events('checkin')).filter((e) => e.outcome === 'failure' && e.reason === 'late');
   assert.equal((await late()).length, 0, 'nothing ran while frozen');
   await h.invoke({ n: 2 }); // thawed: the pending timer fires during this invocation or right after
   await h.invoke({ n: 3 }); // … and is flushed by this one at the latest
-  const until = Date.now() + 3000;
+  const until = Date.now() + 6000;
   while ((await late()).length === 0 && Date.now() < until) await sleep(50);
   assert.equal((await late()).length, 1);
 });

@@ -4,7 +4,6 @@
  * class's `send(api, data, opts)` (`TcbDBApiHttpRequester`, checked against 3.18). `cloud.database()`
  * builds new requesters each time, so the prototype is wrapped, once.
  */
-import { performance } from 'node:perf_hooks';
 import { recorderOf, type WithRecorder } from '../global.js';
 import { safeText } from '../privacy.js';
 import { recordDb, type DbMonitorOptions } from './meter.js';

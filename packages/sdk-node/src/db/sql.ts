@@ -5,7 +5,6 @@
  * (`acquire`), so `pool.query`, `pool.execute` and checked-out clients are all covered, for the
  * callback and the promise APIs alike.
  */
-import { performance } from 'node:perf_hooks';
 import { recorderOf, type WithRecorder } from '../global.js';
 import { recordDb, type DbMonitorOptions } from './meter.js';
 import { sqlInfo } from './shape.js';

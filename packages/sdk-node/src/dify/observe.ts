@@ -2,7 +2,6 @@
  * What one Dify call looked like — times, Dify's own elapsed time, tokens, status, error code —
  * gathered from the response as it streams past, without keeping inputs or outputs.
  */
-import { performance } from 'node:perf_hooks';
 import type { Recorder } from '../recorder.js';
 import { safeText } from '../privacy.js';
 import { SseParser, toDifyEvent, type DifyStreamEvent } from './sse.js';

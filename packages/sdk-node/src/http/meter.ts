@@ -5,7 +5,6 @@
  * each reported once per window as a security `log` event.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { urlTemplate } from '@mgops/protocol/mask';
 import { recorderOf, type WithRecorder } from '../global.js';
 import { maskSource } from '../privacy.js';
