@@ -40,7 +40,10 @@ for (let r = 0; performance.now() - started < 8000; r++) {
   recordCommitted(buffer, writes.map((write, i) => ({ write, result: results[i]! })), cfg);
   t.record += performance.now() - t0;
   events += writes.reduce((a, w) => a + w.events.length, 0);
-  if (buffer.size > 5000) buffer.beginFlush(), buffer.endFlush(true);
+  if (buffer.size > 5000) {
+    buffer.beginFlush();
+    buffer.endFlush(true);
+  }
 }
 void config;
 const us = (ms: number) => ((ms * 1000) / events).toFixed(2);

@@ -18,11 +18,9 @@ test('SIGKILL mid-ingest loses no acknowledged event and duplicates none', { tim
     const acked = new Set<string>();
     const unacked: ReturnType<typeof envelope>[] = [];
     let stop = false;
-    let sent = 0;
     const sender = async (w: number) => {
       for (let i = 0; !stop; i++) {
         const body = envelope(Array.from({ length: 20 }, (_, k) => ({ id: `dur-${w}-${i}-${k}-xxxxxxxx`, type: 'page_load', page: 'pages/index/index', duration: 100 + k })));
-        sent++;
         try {
           const r = await post(server.url, key, body);
           if (r.status === 200) for (const e of body.events) acked.add(e.id as string);

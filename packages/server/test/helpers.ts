@@ -68,7 +68,7 @@ export async function post(url: string, key: string | undefined, body: unknown, 
   const headers: Record<string, string> = { 'content-type': o.contentType ?? 'application/json', ...(o.headers ?? {}) };
   if (key !== undefined) headers['x-mgops-key'] = key;
   if (o.gzip) headers['content-encoding'] = 'gzip';
-  const res = await fetch(`${url}/api/v1/events`, { method: 'POST', headers, body: payload });
+  const res = await fetch(`${url}/api/v1/events`, { method: 'POST', headers, body: typeof payload === 'string' ? payload : new Uint8Array(payload) });
   const text = await res.text();
   let json: Record<string, unknown> = {};
   try {
