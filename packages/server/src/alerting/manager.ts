@@ -163,6 +163,14 @@ export class AlertManager {
     alert.escalation.nextAt = null;
     alert.updatedAt = now;
     entries.push({ alertId: alert.id, at: now, kind: 'resolved', detail: { by, afterMs: now - alert.startsAt } });
+    // Alertmanager's rule: an alert resolved within its group wait is never notified at all
+    const rows = await this.deps.outbox.byAlert(alert.id);
+    if (rows.length > 0 && rows.every((r) => r.status === 'pending' && r.attempts === 0)) {
+      for (const r of rows) await this.deps.outbox.update({ ...r, status: 'cancelled', updatedAt: now, lastError: 'resolved before it was sent' });
+      entries.push({ alertId: alert.id, at: now, kind: 'suppressed', detail: { reason: 'resolved', stage: 'group_wait', cancelled: rows.length } });
+      await this.save(alert, entries);
+      return alert;
+    }
     await this.page(alert, { alert, reason: 'resolved', notify: this.deps.policy.levels[alert.level].notify }, entries);
     return alert;
   }

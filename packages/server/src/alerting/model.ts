@@ -83,7 +83,8 @@ export type Page = {
   channels?: string[];
 };
 
-export type OutboxStatus = 'pending' | 'sending' | 'delivered' | 'failed';
+/** `cancelled`: the alert resolved before its first page left (inside the group wait) */
+export type OutboxStatus = 'pending' | 'sending' | 'delivered' | 'failed' | 'cancelled';
 
 export interface OutboxRow {
   /** the idempotency key: the same page to the same target is one row, whatever happens */

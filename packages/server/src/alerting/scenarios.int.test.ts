@@ -153,3 +153,23 @@ test('hysteresis, resolved notice, and MTTA/MTTR inputs on the alert', async () 
     await kit.close();
   }
 });
+
+test('an alert resolved within its group wait is never notified', async () => {
+  const clock = new ManualClock(T0);
+  const kit = await startAlertingKit({ clock });
+  try {
+    const a = await kit.manager.observe(obs('db_query_time', 'warning', 'P2', 150, clock.now(), 100), DB);
+    assert.ok(a);
+    clock.advance(10 * S);
+    await kit.manager.tick();
+    assert.ok((await kit.manager.resolve(a.id, 'wu')).ok);
+    for (let i = 0; i < 60; i++) {
+      clock.advance(S);
+      await kit.manager.tick();
+    }
+    assert.equal(kit.ding.messages.length, 0);
+    assert.ok((await kit.outbox.byAlert(a.id)).every((r) => r.status === 'cancelled'));
+  } finally {
+    await kit.close();
+  }
+});
