@@ -39,7 +39,6 @@ export interface MonitoringOptions<E> extends WithRecorder {
 const sdkLoadedAt = performance.now();
 let coldPending = true;
 let inFlight = 0;
-let lastFlushAt = 0;
 
 /** Instance state, for tests and diagnostics. */
 export function instanceState(): { cold: boolean; inFlight: number; sdkLoadedAtMs: number } {
@@ -68,6 +67,7 @@ export function withMonitoring<E, R>(
   const budget = clampMs(options.flushBudgetMs, 300, 10_000);
   const interval = clampMs(options.flushIntervalMs, 0, 3_600_000);
   const margin = clampMs(options.timeoutMarginMs, 50, 60_000);
+  let lastFlushAt = -Infinity;
 
   function report(rec: Recorder, inv: Invocation, event: E, ctx: CloudFunctionContext, ok: boolean, err: unknown): void {
     inv.reported = true;

@@ -57,8 +57,8 @@ export class Recorder {
   flush(budgetMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<boolean>((resolve) => {
+      // not unref'd: whoever awaits the flush must get an answer within the budget
       timer = setTimeout(() => resolve(false), Math.max(0, budgetMs));
-      timer.unref?.();
     });
     let sent: Promise<boolean>;
     try {
