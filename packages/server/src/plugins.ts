@@ -3,9 +3,10 @@
  * adds itself here; `app.ts` stays a pure wiring of the foundation.
  */
 import type { PlatformPlugin } from './app.js';
+import { alertingPlugin } from './alerting/plugin.js';
 
 export async function extraPlugins(opts: { demo: boolean }): Promise<PlatformPlugin[]> {
-  const plugins: PlatformPlugin[] = [];
+  const plugins: PlatformPlugin[] = [alertingPlugin()];
   if (opts.demo) {
     plugins.push((p) => p.logger.warn('demo mode is not available in this build yet; starting without simulated traffic'));
   }

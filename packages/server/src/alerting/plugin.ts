@@ -13,7 +13,7 @@ import { createChannelRegistry } from '../notify/registry.js';
 import { Directory } from '../oncall/directory.js';
 import { MetricRules } from '../rules/evaluator.js';
 import { DEFAULT_SOS_LIMITS, SosTimers, type SosLimits } from '../rules/sos.js';
-import { SqliteAlerting } from '../storage/sqlite/alerting.js';
+import { openAlertingStore } from '../storage/index.js';
 import { parseDuration } from '../util/duration.js';
 import { readAlertingSections } from './config.js';
 import { registerAlertingApi } from './http.js';
@@ -49,7 +49,7 @@ export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: nu
       throw new AlertingConfigError(issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
     }
     const { people, rotations, policy } = read.sections;
-    const store = new SqliteAlerting(join(p.dataDir, 'mgops.db'));
+    const store = openAlertingStore(p.config, p.dataDir);
     const registry = createChannelRegistry(channels.config, { ledger: store });
     const directory = new Directory(people, rotations);
     const ackSecret = read.sections.ackSecret ?? ackSecretFile(p.dataDir);

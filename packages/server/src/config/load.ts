@@ -10,6 +10,8 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ConfigSchema, type Config } from './schema.js';
 import { CATALOGUE, METRIC_IDS } from '../metrics/catalogue.js';
 import { parseDuration } from '../util/duration.js';
+import { validateChannelsConfig } from '../notify/config.js';
+import { readAlertingSections } from '../alerting/config.js';
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../../../config/mindguard.yaml', import.meta.url));
 
@@ -115,6 +117,12 @@ function semanticIssues(c: Config, file: string, at: At): ConfigIssue[] {
     if (c.levels[level].channels.length === 0) add(['levels', level, 'channels'], 'a level needs at least one channel');
   }
   if (c.storage.engine === 'postgres' && !c.storage.postgresUrl) add(['storage', 'postgresUrl'], 'postgres needs postgresUrl');
+  // sections owned by notify and alerting validate themselves and report key paths
+  const channels = validateChannelsConfig(c.channels);
+  const alerting = readAlertingSections(c);
+  for (const r of [channels, alerting]) {
+    if ('issues' in r) for (const i of r.issues) add(i.path.map((k) => (/^\d+$/.test(k) ? Number(k) : k)), i.message);
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Store } from './store.js';
 import { SqliteStore } from './sqlite/store.js';
+import { SqliteAlerting } from './sqlite/alerting.js';
 
 export async function openStore(config: Config, dataDir: string): Promise<Store> {
   if (config.storage.engine === 'postgres') {
@@ -11,6 +12,12 @@ export async function openStore(config: Config, dataDir: string): Promise<Store>
   const store = new SqliteStore(join(dataDir, 'mgops.db'));
   await store.migrate();
   return store;
+}
+
+/** The alerting capability's storage (alerts, timeline, silences, outbox, budgets). */
+export function openAlertingStore(config: Config, dataDir: string): SqliteAlerting {
+  if (config.storage.engine === 'postgres') throw new Error('alerting storage on PostgreSQL is not available yet');
+  return new SqliteAlerting(join(dataDir, 'mgops.db'));
 }
 
 export type { Store } from './store.js';

@@ -32,6 +32,7 @@ export class Checkpointer {
   }
 
   async close(): Promise<void> {
+    this.worker.ref(); // keep the process alive until the final checkpoint is done
     await new Promise<void>((resolve) => {
       const done = () => resolve();
       this.worker.once('message', done);
