@@ -4,70 +4,34 @@
  */
 import type { EventType, MgEvent } from './types.js';
 
-/** 2 = keep first (exceptions, business, security), 1 = the rest. */
-const HIGH: Partial<Record<EventType, true>> = {
-  js_error: true,
-  crash: true,
-  memory_warning: true,
-  checkin: true,
-  task: true,
-  sos: true,
-  risk_predicted: true,
-  risk_labelled: true,
-  user_active: true,
-  funnel_step: true,
-  feature_use: true,
-  auth_failure: true,
-  access_denied: true,
-  unauthorised_op: true,
-  sensitive_access: true,
+const set = (s: string): Record<string, 1> => {
+  const o: Record<string, 1> = {};
+  for (const k of s.split(' ')) o[k] = 1;
+  return o;
 };
 
-export function priorityOf(event: MgEvent): 1 | 2 {
-  if (HIGH[event.type]) return 2;
-  if (isFailure(event)) return 2;
-  if (event.type === 'log' && (event.level === 'error' || event.level === 'fatal' || event.logger === 'mgops.sdk')) return 2;
-  return 1;
+/** kept first (exceptions, business, security) */
+const HIGH = set(
+  'js_error crash memory_warning checkin task sos risk_predicted risk_labelled user_active funnel_step feature_use auth_failure access_denied unauthorised_op sensitive_access',
+);
+/** may be sampled; a failed call (ok:false) of these is still always kept */
+const SAMPLEABLE = set('app_launch page_load api_request page_view slow_set_data function_invocation db_query ai_call resource probe');
+
+const failed = (e: MgEvent): boolean => (e as { ok?: boolean }).ok === false;
+
+export function priorityOf(e: MgEvent): 1 | 2 {
+  return HIGH[e.type] || failed(e) || (e.type === 'log' && (e.level === 'error' || e.level === 'fatal' || e.logger === 'mgops.sdk')) ? 2 : 1;
 }
 
-function isFailure(event: MgEvent): boolean {
-  return 'ok' in event && event.ok === false;
-}
-
-/** Types that may be sampled; a failed call (ok:false) of these is still always kept. */
-const SAMPLEABLE: Partial<Record<EventType, true>> = {
-  app_launch: true,
-  page_load: true,
-  api_request: true,
-  page_view: true,
-  slow_set_data: true,
-  function_invocation: true,
-  db_query: true,
-  ai_call: true,
-  resource: true,
-  probe: true,
-};
-
-export function isSampleable(event: MgEvent): boolean {
-  return SAMPLEABLE[event.type] === true && !isFailure(event);
+export function isSampleable(e: MgEvent): boolean {
+  return !!SAMPLEABLE[e.type] && !failed(e);
 }
 
 /** Effective rate: the remote override wins over the local option; '*' applies to all sampleable. */
-export function sampleRate(
-  type: EventType,
-  local: Partial<Record<string, number>> | undefined,
-  remote: Partial<Record<string, number>> | undefined,
-): number {
-  let r = pick(remote, type);
-  if (r === undefined) r = pick(local, type);
-  if (r === undefined || !(r >= 0)) return 1;
-  return r > 1 ? 1 : r;
-}
-
-function pick(rates: Partial<Record<string, number>> | undefined, type: string): number | undefined {
-  if (!rates) return undefined;
-  const v = rates[type];
-  if (typeof v === 'number') return v;
-  const all = rates['*'];
-  return typeof all === 'number' ? all : undefined;
+export function sampleRate(type: EventType, local?: Partial<Record<string, number>>, remote?: Partial<Record<string, number>>): number {
+  let r: number | undefined;
+  for (const rates of [remote, local]) {
+    if (r === undefined && rates) r = typeof rates[type] === 'number' ? rates[type] : rates['*'];
+  }
+  return typeof r === 'number' && r >= 0 && r < 1 ? r : 1;
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Builds, then prints the gzip size of the minified bundle. The last line is the figure.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+const min = readFileSync(join(root, 'dist/index.js'));
+const gz = gzipSync(min, { level: 9 }).length;
+console.log(`minified: ${min.length} bytes`);
+if (gz > 10240) console.error(`over budget: ${gz} > 10240 bytes`);
+console.log(`sdk-miniprogram: ${gz} bytes min+gzip`);
+process.exitCode = gz > 10240 ? 1 : 0;

@@ -1,0 +1,380 @@
+/**
+ * One running SDK: the core client over wx.request and wx storage, the global wx listeners, the
+ * automatic wrappers, crash detection, consent and the manual API. Returned as the methods that
+ * `mg.init()` installs on `mg`.
+ */
+import { createClient, defaultClock, isValidEventId, newEventId, type ClientOptions, type EventInput, type StoragePort } from '@mgops/sdk-core';
+import { maskString, urlTemplate } from '@mgops/protocol/mask';
+import type { Ctx } from './ctx.js';
+import { deviceContext } from './device.js';
+import { cleanMessage, errorInfo } from './errors.js';
+import { instrumentApp, instrumentComponent, instrumentPage } from './instrument.js';
+import { bodySize, businessCode, headerLength, wrapCall, type Api, type NetHooks } from './network.js';
+import { createPerf, type Perf } from './perf.js';
+import { createSession } from './session.js';
+import { createFunnels } from './funnels.js';
+import { createTiming } from './timing.js';
+import { replace, type Restore } from './wrap.js';
+import type { Mg } from './index.js';
+import type { AnyFn, Dict, Host, MgOptions, Wx } from './types.js';
+
+export const VERSION = '0.1.0';
+const OPT_OUT = 'mgops_optout';
+const ID = /^[A-Za-z0-9_.:-]{8,128}$/;
+const CLOUD: Partial<Record<Api, 1>> = { callFunction: 1, callContainer: 1 };
+
+export type SdkApi = Omit<Mg, 'init' | 'version'>;
+
+export function findHost(): Host {
+  return (typeof globalThis !== 'undefined' ? globalThis : {}) as Host;
+}
+
+/** The unwrapped API function and the object to call it on. */
+export function rawApi(wx: Wx | undefined, api: Api): [AnyFn | undefined, unknown] {
+  const target = wx && (CLOUD[api] ? wx.cloud : wx);
+  const f = target && (target as Record<string, unknown>)[api];
+  return [typeof f === 'function' ? (f as AnyFn) : undefined, target];
+}
+
+function wxStorage(wx: Wx): StoragePort | undefined {
+  const get = wx.getStorageSync;
+  const set = wx.setStorageSync;
+  const remove = wx.removeStorageSync;
+  if (!get || !set || !remove) return undefined;
+  return {
+    get: (k) => {
+      const v = get.call(wx, k);
+      return typeof v === 'string' ? v : v ? JSON.stringify(v) : null;
+    },
+    set: (k, v) => set.call(wx, k, v),
+    remove: (k) => remove.call(wx, k),
+  };
+}
+
+export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
+  const host = o.global || findHost();
+  const wx: Wx = host.wx || {};
+  const clock = o.clock || defaultClock;
+  const now = (): number => clock.now();
+  const storage = wxStorage(wx);
+  const raw: Partial<Record<Api, [AnyFn | undefined, unknown]>> = {};
+  for (const a of ['request', 'uploadFile', 'downloadFile', 'callFunction', 'callContainer'] as Api[]) raw[a] = rawApi(wx, a);
+  const warn = (m: string): void => {
+    if (o.debug) console.warn('mgops: ' + m);
+  };
+  let optedOut = false;
+  try {
+    optedOut = !!storage && storage.get(OPT_OUT) === '1';
+  } catch {
+    optedOut = false;
+  }
+  let given = !o.requireConsent;
+  let privacy = o.respectPrivacySetting !== false && typeof wx.getPrivacySetting === 'function';
+  const request = (raw.request as [AnyFn | undefined, unknown])[0];
+  const client = createClient(
+    Object.assign({}, o, {
+      app: o.app || 'mindguard',
+      sdk: { name: 'mgops-miniprogram', version: VERSION },
+      storage,
+      clock,
+      consent: optedOut ? 'denied' : given && !privacy ? 'granted' : 'pending',
+      context: deviceContext(wx),
+      log: warn,
+    }) as ClientOptions,
+    (req) =>
+      new Promise((resolve) => {
+        const b = req.body;
+        if (!request) return resolve({ status: 0 });
+        request.call(wx, {
+          url: req.url,
+          method: 'POST',
+          header: req.headers,
+          timeout: req.timeoutMs,
+          data: typeof b === 'string' ? b : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
+          success: (r: Dict) => resolve({ status: Number(r.statusCode) || 0, headers: r.header as Record<string, string>, body: r.data }),
+          fail: () => resolve({ status: 0 }),
+        });
+      }),
+  );
+  const fault = (e: unknown): void => client.recordError('hook', e);
+  const session = createSession(storage, now, newEventId(now(), o.random));
+  const s = session.s;
+  const codeKeys = o.codeKeys || ['code', 'errcode', 'errCode', 'ret'];
+  const okCodes = o.okCodes || [0, '0'];
+  const ignore = (o.ignoreUrls || []).concat([o.endpoint]);
+  const restores: Restore[] = [];
+  const listening: Record<string, 1> = {};
+  let hidden = false;
+  let lastMethodError = '';
+  let lastMethodErrorAt = 0;
+  let perf: Perf | null = null;
+
+  const emit = (ev: EventInput): void => {
+    if (ev.page === undefined && s.pg) ev.page = s.pg;
+    client.capture(ev);
+  };
+  const crumb = session.crumb;
+  const timing = createTiming(clock, now(), o.perfWaitMs || 3000, () => perf, emit);
+  const funnels = createFunnels(o.funnels || {}, o.funnelTimeoutMs || 1_800_000, now, emit, o.random);
+
+  const jsError = (kind: 'error' | 'unhandledrejection' | 'method', e: unknown, method?: string): void => {
+    // an error thrown by a wrapped method reaches wx.onError too: report it once
+    if (kind === 'error' && lastMethodError && String(e).indexOf(lastMethodError) >= 0 && now() - lastMethodErrorAt < 2000) return;
+    if (kind === 'method') {
+      lastMethodError = String(e && typeof e === 'object' ? (e as Error).message : e);
+      lastMethodErrorAt = now();
+    }
+    const info = errorInfo(e);
+    const ev: EventInput = { type: 'js_error', kind, message: info.message, fingerprint: info.fingerprint, breadcrumbs: s.bc.slice() };
+    if (info.stack) ev.stack = info.stack;
+    if (method) ev.attrs = { method };
+    crumb('error', info.message.slice(0, 80));
+    emit(ev);
+  };
+
+  const updateConsent = (): void => {
+    client.setConsent(optedOut ? 'denied' : !given || privacy ? 'pending' : 'granted');
+    if (privacy && wx.getPrivacySetting)
+      wx.getPrivacySetting({
+        success: (r) => {
+          if (privacy !== !!r.needAuthorization) {
+            privacy = !privacy;
+            updateConsent();
+          }
+        },
+      });
+  };
+
+  const ctx: Ctx = {
+    now,
+    emit,
+    fault,
+    crumb,
+    slowMs: o.slowSetDataMs || 50,
+    methodError: (e, method) => jsError('method', e, method),
+    pageShown: (route) => {
+      s.pg = route;
+      crumb('nav', route);
+      funnels.page(route);
+      session.save(true);
+    },
+    pageReady: timing.pageReady,
+    appShow: () => {
+      if (!hidden) return;
+      hidden = false;
+      s.c = 0;
+      s.fr = undefined;
+      crumb('app', 'show');
+      funnels.expire();
+      session.save();
+      updateConsent();
+    },
+    appHide: () => {
+      if (hidden) return;
+      hidden = true;
+      s.c = 1;
+      s.fr = funnels.snapshot();
+      crumb('app', 'hide');
+      session.save();
+      client.persist();
+      // WeChat interrupts requests 5 s after the app goes to the background
+      void client.flush(4000);
+    },
+    appError: (kind, e) => {
+      if (!listening[kind]) jsError(kind, e);
+    },
+  };
+
+  const net: NetHooks = {
+    now,
+    fault,
+    ignored: (url) => ignore.some((p) => (typeof p === 'string' ? url.indexOf(p) === 0 : p.test(url))),
+    done: (rec, res, err) => {
+      const status = res && typeof res.statusCode === 'number' ? res.statusCode : undefined;
+      const data = res && (rec.api === 'callFunction' ? res.result : res.data);
+      const code = err && err.errCode !== undefined ? (err.errCode as number) : businessCode(data, codeKeys);
+      const ev: EventInput = {
+        type: 'api_request',
+        side: 'client',
+        api: rec.api,
+        route: rec.route,
+        duration: Math.max(0, now() - rec.t0),
+        ok: !err && !(Number(status) >= 400) && (code === undefined || okCodes.indexOf(code) >= 0),
+      };
+      const rb = res && headerLength(res.header);
+      const extra: Dict = {
+        method: rec.method,
+        status,
+        code,
+        errMsg: err ? cleanMessage(String(err.errMsg || 'fail')) : undefined,
+        reqBytes: rec.reqBytes,
+        resBytes: rb === undefined ? bodySize(data) : rb,
+      };
+      for (const k in extra) if (extra[k] !== undefined) (ev as Dict)[k] = extra[k];
+      crumb('api', (rec.method || rec.api) + ' ' + rec.route + ' ' + (status || (err ? 'fail' : 'ok')));
+      emit(ev);
+    },
+  };
+
+  // ---- the previous session: a crash if it did not end cleanly ----
+  const prev = session.prev;
+  client.setSession(s.sid);
+  if (prev && prev.c === 0)
+    emit({ type: 'crash', sid: prev.sid, page: prev.pg, reason: prev.m > 0 ? 'oom_suspected' : 'abnormal_exit', lastPage: prev.pg, lastActive: prev.la, crashedSid: prev.sid, breadcrumbs: prev.bc });
+  if (prev && prev.fr) funnels.restore(prev.fr, prev.sid);
+  session.save();
+
+  // ---- global listeners ----
+  const w = wx as unknown as Record<string, AnyFn | undefined>;
+  const on = <T>(name: string, cb: (x: T) => void): void => {
+    const h = (x: T): void => {
+      try {
+        cb(x);
+      } catch (e) {
+        fault(e);
+      }
+    };
+    try {
+      (w['on' + name] as AnyFn).call(wx, h);
+      listening[name === 'Error' ? 'error' : 'unhandledrejection'] = 1;
+      restores.push(() => (w['off' + name] as AnyFn).call(wx, h));
+    } catch {
+      // listener not available in this base library
+    }
+  };
+  on<string>('Error', (m) => jsError('error', m));
+  on<{ reason?: unknown }>('UnhandledRejection', (r) => jsError('unhandledrejection', r && r.reason));
+  on<{ path?: string }>('PageNotFound', (r) =>
+    emit({ type: 'js_error', kind: 'page_not_found', message: 'page not found: ' + urlTemplate(String(r && r.path)), breadcrumbs: s.bc.slice() }),
+  );
+  on<{ level?: number }>('MemoryWarning', (r) => {
+    const ev: EventInput = { type: 'memory_warning' };
+    if (r && typeof r.level === 'number') ev.level = r.level;
+    s.m++;
+    crumb('memory', 'warning');
+    session.save();
+    emit(ev);
+  });
+  on('AppHide', ctx.appHide);
+  on('AppShow', ctx.appShow);
+  const setNet = (type: unknown): void => {
+    const dc = deviceContext(wx);
+    dc.network = String(type).slice(0, 16);
+    client.setContext(dc);
+  };
+  on<{ isConnected: boolean; networkType: string }>('NetworkStatusChange', (r) => {
+    setNet(r.networkType);
+    crumb('net', String(r.networkType));
+    if (r.isConnected) client.resetBackoff();
+  });
+  try {
+    if (wx.getNetworkType) wx.getNetworkType({ success: (r) => setNet(r.networkType) });
+    updateConsent();
+  } catch (e) {
+    fault(e);
+  }
+  perf = createPerf(wx, timing.check, fault);
+
+  // ---- automatic wrappers ----
+  let explicitOnly = o.auto === false;
+  if (!explicitOnly) {
+    const h = host as Record<string, unknown>;
+    const patches = [
+      replace(h, 'App', (f) => (opts) => f(instrumentApp(ctx, opts as Dict))),
+      replace(h, 'Page', (f) => (opts) => f(instrumentPage(ctx, opts as Dict))),
+      replace(wx, 'request', (f) => wrapCall('request', f, net)),
+      replace(h, 'Component', (f) => (opts) => f(instrumentComponent(ctx, opts as Dict))),
+      replace(wx, 'uploadFile', (f) => wrapCall('uploadFile', f, net)),
+      replace(wx, 'downloadFile', (f) => wrapCall('downloadFile', f, net)),
+      replace(wx.cloud, 'callFunction', (f) => wrapCall('callFunction', f, net)),
+      replace(wx.cloud, 'callContainer', (f) => wrapCall('callContainer', f, net)),
+    ];
+    explicitOnly = !patches[0] || !patches[1] || !patches[2];
+    if (explicitOnly) warn('wx/App/Page are not writable (plugins?): use App(mg.app({...})), Page(mg.page({...})), mg.request(...)');
+    for (const r of patches) if (r) restores.push(r);
+  }
+
+  const call = (api: Api, opts: Dict): unknown => {
+    const [f, target] = raw[api] as [AnyFn | undefined, unknown];
+    if (!f) throw new Error('wx.' + api + ' is not available');
+    return wrapCall(api, f, net).call(target, opts);
+  };
+  const safe = <T>(fallback: T, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      fault(e);
+      return fallback;
+    }
+  };
+  const setOptOut = (v: boolean): void =>
+    safe(undefined, () => {
+      optedOut = v;
+      if (storage && v) storage.set(OPT_OUT, '1');
+      else if (storage) storage.remove(OPT_OUT);
+      updateConsent();
+    });
+
+  return {
+    app: (opts) => instrumentApp(ctx, opts as Dict) as typeof opts,
+    page: (opts) => instrumentPage(ctx, opts as Dict) as typeof opts,
+    component: (opts) => instrumentComponent(ctx, opts as Dict) as typeof opts,
+    request: (opts) => call('request', opts),
+    uploadFile: (opts) => call('uploadFile', opts),
+    downloadFile: (opts) => call('downloadFile', opts),
+    callFunction: (opts) => call('callFunction', opts),
+    callContainer: (opts) => call('callContainer', opts),
+    track: (feature, props) =>
+      safe(undefined, () => {
+        const decl = (o.features || {})[feature];
+        const attrs: Record<string, number | boolean | string> = {};
+        const p = (props || {}) as Dict;
+        for (const k in p) {
+          const v = p[k];
+          const d = decl && decl[k];
+          if ((typeof v === 'number' && isFinite(v) && (!d || d === 'number')) || (typeof v === 'boolean' && (!d || d === 'boolean')) || (typeof v === 'string' && Array.isArray(d) && d.indexOf(v) >= 0))
+            attrs[k] = v;
+          else client.recordError('track', new Error(`'${feature}.${k}' refused: not a number, boolean or declared value`));
+        }
+        emit({ type: 'feature_use', feature, attrs });
+      }),
+    captureError: (e) => safe(undefined, () => jsError('method', e, 'captureError')),
+    checkin: {
+      attempt: () => emit({ type: 'checkin', outcome: 'attempt' }),
+      success: () => emit({ type: 'checkin', outcome: 'success' }),
+      failure: (reason) => emit({ type: 'checkin', outcome: 'failure', reason: reason ? cleanMessage(String(reason)).slice(0, 128) : undefined }),
+    },
+    sos: (sosId) =>
+      safe(undefined, () => {
+        if (!isValidEventId(sosId)) return client.recordDrop('invalid');
+        crumb('sos', 'triggered');
+        emit({ type: 'sos', sosId, action: 'triggered' });
+        void client.flush(4000);
+      }),
+    funnel: (name, step) => safe(undefined, () => void funnels.step(String(name), String(step))),
+    setUser: (id) => {
+      if (id === undefined) return client.setUser(undefined), true;
+      const ok = typeof id === 'string' && ID.test(id) && !/^\d+$/.test(id) && maskString(id) === id;
+      if (ok) client.setUser(id);
+      return ok;
+    },
+    breadcrumb: (c, m) => crumb(String(c).slice(0, 64), cleanMessage(String(m))),
+    setConsent: (granted) =>
+      safe(undefined, () => {
+        given = granted !== false;
+        updateConsent();
+      }),
+    optOut: () => setOptOut(true),
+    optIn: () => setOptOut(false),
+    isOptedOut: () => optedOut,
+    flush: (t) => client.flush(t),
+    stats: () => Object.assign(client.stats(), { explicitOnly }),
+    destroy: () => {
+      onDestroy();
+      for (const r of restores.splice(0)) safe(undefined, r);
+      timing.stop();
+      if (perf) perf.stop();
+      return client.close(2000).then(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Test harness: a fresh SDK module per simulated app (as a new mini-program process would load
+ * it), a collector stand-in, an app backend, and the MindGuard-like app used by most tests.
+ */
+import type { Mg, MgOptions } from '../src/index.js';
+import { MiniProgramSim, startBackend, startCollector, type Backend, type Collector, type Module, type SimOptions } from './sim/index.js';
+
+type Dict = Record<string, unknown>;
+let loads = 0;
+
+/** A new instance of the SDK module (module state included), like a fresh app process. */
+export async function loadSdk(): Promise<Mg> {
+  const url = new URL('../src/index.ts', import.meta.url).href + '?instance=' + ++loads;
+  const m = (await import(url)) as { mg: Mg };
+  return m.mg;
+}
+
+export interface Rig {
+  sim: MiniProgramSim;
+  mg: Mg;
+  collector: Collector;
+  backend: Backend;
+  close(): Promise<void>;
+}
+
+export interface RigOptions {
+  sim?: SimOptions;
+  sdk?: Partial<MgOptions>;
+  /** extra app options (hooks) merged into App({...}) */
+  app?: Dict;
+  /** init inside app.js with explicit wrappers (plugin mode) */
+  explicit?: boolean;
+  pages?: Record<string, Module>;
+  collector?: Collector;
+  backend?: Backend;
+}
+
+export const BACKEND_ROUTES = {
+  '/api/mood': { body: { code: 0, data: { moods: ['good', 'bad'] } } },
+  '/api/checkin': { body: { code: 0, data: { ok: true } } },
+  '/api/fail': { body: { code: 40013, msg: 'invalid mood' } },
+  '/api/boom': { status: 500, body: { error: 'internal' } },
+  '/api/hang': { hang: true },
+};
+
+export async function rig(o: RigOptions = {}): Promise<Rig> {
+  const collector = o.collector ?? (await startCollector());
+  const backend = o.backend ?? (await startBackend(BACKEND_ROUTES));
+  const sim = new MiniProgramSim({ containerBase: backend.url, ...o.sim });
+  const mg = await loadSdk();
+  const wrap = <T>(x: T, f: (y: T) => T): T => (o.explicit ? f(x) : x);
+  sim.appJs((g) => {
+    mg.init({ endpoint: collector.url, key: 'mgk_test', env: 'test', release: '1.4.0', global: g, clock: sim.clock, flushIntervalMs: 2000, perfWaitMs: 1000, ...o.sdk } as MgOptions);
+    g.App(wrap({ globalData: { api: backend.url }, onLaunch() {}, ...o.app }, (x) => mg.app(x)));
+  });
+  for (const [route, module] of Object.entries(o.pages ?? {})) sim.page(route, module);
+  return {
+    sim,
+    mg,
+    collector,
+    backend,
+    close: async () => {
+      await mg.destroy();
+      if (!o.collector) await collector.close();
+      if (!o.backend) await backend.close();
+    },
+  };
+}
+
+/** A simple page: data, an onLoad that requests the backend, a tap handler. */
+export function homePage(api: () => string, extra: Dict = {}): Module {
+  return (g) =>
+    g.Page({
+      data: { moods: [] },
+      onLoad() {
+        (g.wx.request as (o: Dict) => unknown)({ url: api() + '/api/mood?uid=1', success: () => undefined });
+      },
+      ...extra,
+    });
+}

@@ -1,0 +1,82 @@
+/**
+ * Virtual time for the simulation. Timers run when time is advanced; between two timers the
+ * clock waits for real I/O (HTTP to 127.0.0.1) to settle, so a request the SDK sends at a timer
+ * gets its answer before virtual time moves on. A request that does not answer within
+ * `ioPatienceMs` of real time is treated as hanging and time moves on without it.
+ */
+import type { Clock } from '@mgops/sdk-core';
+
+interface Timer {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+export class SimClock implements Clock {
+  private t: number;
+  private seq = 0;
+  private timers = new Map<number, Timer>();
+  /** real I/O in progress: id → real start time */
+  private io = new Map<number, number>();
+  private ioSeq = 0;
+
+  constructor(
+    start = Date.UTC(2025, 0, 6, 1, 0, 0),
+    private ioPatienceMs = 300,
+  ) {
+    this.t = start;
+  }
+
+  now = (): number => this.t;
+
+  setTimeout = (fn: () => void, ms: number): unknown => {
+    const id = ++this.seq;
+    this.timers.set(id, { at: this.t + Math.max(0, Number(ms) || 0), seq: id, fn });
+    return id;
+  };
+
+  clearTimeout = (h: unknown): void => {
+    if (typeof h === 'number') this.timers.delete(h);
+  };
+
+  /** Marks real I/O started; call the returned function when it has finished. */
+  ioStart(): () => void {
+    const id = ++this.ioSeq;
+    this.io.set(id, Date.now());
+    return () => void this.io.delete(id);
+  }
+
+  /** Waits (real time) until no I/O is pending, except I/O older than the patience. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
+    for (;;) {
+      const cutoff = Date.now() - this.ioPatienceMs;
+      let busy = false;
+      for (const started of this.io.values()) if (started > cutoff) busy = true;
+      if (!busy) break;
+      await new Promise<void>((r) => setTimeout(r, 2));
+    }
+    for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
+  }
+
+  /** Moves virtual time forward by `ms`, running due timers in order. */
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    await this.settle();
+    for (;;) {
+      let next: Timer | undefined;
+      for (const t of this.timers.values()) if (t.at <= end && (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
+      if (!next) break;
+      this.timers.delete(next.seq);
+      if (next.at > this.t) this.t = next.at;
+      next.fn();
+      await this.settle();
+    }
+    this.t = end;
+    await this.settle();
+  }
+
+  pendingTimers(): number {
+    return this.timers.size;
+  }
+}
