@@ -13,13 +13,14 @@ export type Agg = {
 
 export const newAgg = (): Agg => ({ n: 0, bad: 0, sum: 0, min: Infinity, max: -Infinity, sketch: null });
 
-export function addSample(a: Agg, value: number, bad: boolean, withSketch: boolean): void {
+/** `bucket` is the value's sketch bucket (Sketch.indexOf), or null for series without a sketch. */
+export function addSample(a: Agg, value: number, bad: boolean, bucket: number | null): void {
   a.n += 1;
   if (bad) a.bad += 1;
   a.sum += value;
   if (value < a.min) a.min = value;
   if (value > a.max) a.max = value;
-  if (withSketch) (a.sketch ??= new Sketch()).add(value);
+  if (bucket !== null) (a.sketch ??= new Sketch()).addIndex(bucket);
 }
 
 export function mergeAgg(into: Agg, from: Agg): void {

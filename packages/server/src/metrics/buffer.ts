@@ -4,6 +4,7 @@
  * sequence it covers), so a restart replays exactly the batches after the watermark.
  */
 import { addSample, mergeAgg, minuteOf, newAgg, type Agg, type RollupRow } from './agg.js';
+import { Sketch } from './sketch.js';
 import type { Sample } from './samples.js';
 
 type Cell = { minute: number; series: string; dim: string; val: string; agg: Agg };
@@ -11,7 +12,8 @@ type Cell = { minute: number; series: string; dim: string; val: string; agg: Agg
 export class RollupBuffer {
   private cells = new Map<string, Cell>();
   private flushing: Map<string, Cell> | null = null;
-  private readonly known = new Map<string, Set<string>>();
+  /** series → dimension → values seen */
+  private readonly known = new Map<string, Map<string, Set<string>>>();
   /** the highest batch sequence whose samples are in this buffer */
   seq = 0;
 
@@ -19,9 +21,10 @@ export class RollupBuffer {
 
   /** Bounded cardinality: the first `dimensionLimit` values of a dimension are kept, later ones become "other". */
   private bound(series: string, dim: string, val: string): string {
-    const k = `${series}|${dim}`;
-    let set = this.known.get(k);
-    if (!set) this.known.set(k, (set = new Set()));
+    let dims = this.known.get(series);
+    if (!dims) this.known.set(series, (dims = new Map()));
+    let set = dims.get(dim);
+    if (!set) dims.set(dim, (set = new Set()));
     if (set.has(val)) return val;
     if (set.size >= this.dimensionLimit) return 'other';
     set.add(val);
@@ -37,10 +40,11 @@ export class RollupBuffer {
 
   add(t: number, sample: Sample): void {
     const m = minuteOf(t);
-    addSample(this.cell(m, sample.series, '', ''), sample.value, sample.bad, sample.q);
+    const bucket = sample.q ? Sketch.indexOf(sample.value) : null;
+    addSample(this.cell(m, sample.series, '', ''), sample.value, sample.bad, bucket);
     for (const [dim, raw] of sample.dims) {
       if (raw === '') continue;
-      addSample(this.cell(m, sample.series, dim, this.bound(sample.series, dim, raw)), sample.value, sample.bad, sample.q);
+      addSample(this.cell(m, sample.series, dim, this.bound(sample.series, dim, raw)), sample.value, sample.bad, bucket);
     }
   }
 

@@ -8,6 +8,8 @@ const GAMMA = (1 + ALPHA) / (1 - ALPHA);
 const LN_GAMMA = Math.log(GAMMA);
 /** values at or below this go to the zero bucket */
 const MIN_VALUE = 1e-3;
+/** marker index of the zero bucket (no real bucket is this low) */
+const ZERO = -1e9;
 
 export class Sketch {
   /** bucket index → count */
@@ -15,14 +17,19 @@ export class Sketch {
   zero = 0;
   count = 0;
 
+  /** The bucket of a value (ZERO for the zero bucket); compute once, add to many sketches. */
+  static indexOf(value: number): number {
+    return value > MIN_VALUE ? Math.ceil(Math.log(value) / LN_GAMMA) : ZERO;
+  }
+
   add(value: number, times = 1): void {
+    this.addIndex(Sketch.indexOf(value), times);
+  }
+
+  addIndex(i: number, times = 1): void {
     this.count += times;
-    if (!(value > MIN_VALUE)) {
-      this.zero += times;
-      return;
-    }
-    const i = Math.ceil(Math.log(value) / LN_GAMMA);
-    this.buckets.set(i, (this.buckets.get(i) ?? 0) + times);
+    if (i === ZERO) this.zero += times;
+    else this.buckets.set(i, (this.buckets.get(i) ?? 0) + times);
   }
 
   merge(other: Sketch): void {
