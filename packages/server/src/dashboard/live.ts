@@ -1,0 +1,67 @@
+/**
+ * Live updates over server-sent events: every few seconds the stream re-reads the matrix, the
+ * open alerts and the SOS panel (through the same API the page uses) and sends what changed.
+ * Reading through `inject` keeps this capability independent of how alerting is wired.
+ */
+import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+
+export const INTERNAL_HEADER = 'x-mgops-internal';
+
+const TOPICS: Record<string, string> = {
+  matrix: '/api/v1/matrix',
+  alerts: '/api/alerts?limit=200',
+  sos: '/api/v1/sos',
+};
+
+export function registerLive(app: FastifyInstance, o: { everyMs: number }): { secret: string; stop: () => void } {
+  const secret = randomBytes(24).toString('base64url');
+  const clients = new Set<(event: string, data: string) => void>();
+  const last = new Map<string, string>();
+  let busy = false;
+
+  async function poll(): Promise<void> {
+    if (busy || clients.size === 0) return;
+    busy = true;
+    try {
+      for (const [topic, url] of Object.entries(TOPICS)) {
+        const res = await app.inject({ method: 'GET', url, headers: { [INTERNAL_HEADER]: secret } });
+        if (res.statusCode !== 200) continue;
+        const body = res.body;
+        if (last.get(topic) === body) continue;
+        last.set(topic, body);
+        for (const send of clients) send(topic, body);
+      }
+    } finally {
+      busy = false;
+    }
+  }
+  const timer = setInterval(() => void poll().catch(() => undefined), o.everyMs);
+  timer.unref();
+
+  app.get('/api/v1/stream', (req, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write('retry: 3000\n\n');
+    const send = (event: string, data: string) => res.write(`event: ${event}\ndata: ${data}\n\n`);
+    // a new client gets the current state at once
+    for (const [topic, body] of last) send(topic, body);
+    clients.add(send);
+    last.clear();
+    void poll().catch(() => undefined);
+    const ping = setInterval(() => res.write(': ping\n\n'), 20_000);
+    req.raw.on('close', () => {
+      clearInterval(ping);
+      clients.delete(send);
+    });
+  });
+
+  return {
+    secret,
+    stop: () => {
+      clearInterval(timer);
+      clients.clear();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Dashboard-only APIs: the SOS panel (pseudonymous ids, live timers, today's p95), and the
+ * settings pages — channels (names only, never secrets) with a test message, people and their
+ * contact points (masked), ingest keys.
+ */
+import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { Platform } from '../app.js';
+import { createKey } from '../ingest/keys.js';
+import { validateChannelsConfig } from '../notify/config.js';
+import { createChannelRegistry, sendDelivery } from '../notify/registry.js';
+import { CHANNEL_TYPES, type ChannelType, type Delivery, type NotificationMessage } from '../notify/types.js';
+import { ApiError } from '../util/errors.js';
+
+const DAY = 86_400_000;
+const SHANGHAI = 8 * 3_600_000;
+
+export const pseudoSos = (app: string, sosId: string): string => 'SOS-' + createHash('sha256').update(`${app}\u0000${sosId}`).digest('hex').slice(0, 8);
+
+function p95(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] ?? null;
+}
+
+const maskPhone = (v: string) => v.replace(/\d(?=\d{4})/g, '*');
+const maskEmail = (v: string) => v.replace(/^(.).*(@.*)$/, '$1***$2');
+
+type Section = Record<string, unknown> | undefined;
+
+/** Configured target names per channel type (group / robot / bot / endpoint names). */
+function targets(type: ChannelType, section: Section): string[] {
+  if (!section) return [];
+  const key = { dingtalk: 'groups', wecom: 'robots', feishu: 'bots', webhook: 'endpoints' }[type as string];
+  const rec = key ? (section[key] as Record<string, unknown> | undefined) : undefined;
+  return rec ? Object.keys(rec) : type === 'email' ? ['smtp'] : ['default'];
+}
+
+function testDelivery(type: ChannelType, target: string, to: string | undefined): Delivery | null {
+  switch (type) {
+    case 'dingtalk':
+      return { channel: 'dingtalk', target: { robotGroup: target } };
+    case 'wecom':
+      return { channel: 'wecom', target: { robot: target } };
+    case 'feishu':
+      return { channel: 'feishu', target: { bot: target } };
+    case 'webhook':
+      return { channel: 'webhook', target: { endpoint: target } };
+    case 'email':
+      return to ? { channel: 'email', target: { to: [to] } } : null;
+    default:
+      return null;
+  }
+}
+
+export function registerDashboardApi(app: FastifyInstance, p: Platform): void {
+  app.get('/api/v1/sos', async () => {
+    const now = p.clock.now();
+    const dayStart = Math.floor((now + SHANGHAI) / DAY) * DAY - SHANGHAI;
+    const open = (await p.store.openSos()).map((s) => ({ id: pseudoSos(s.app, s.sosId), triggeredAt: s.triggeredAt, acknowledgedAt: s.acknowledgedAt, elapsedMs: now - s.triggeredAt }));
+    const answered = await p.store.sosAnsweredBetween(dayStart, now + 1);
+    const times = answered.flatMap((s) => (s.answeredAt !== null ? [s.answeredAt - s.triggeredAt] : []));
+    return { at: now, open, today: { answered: times.length, p95Ms: p95(times), since: dayStart } };
+  });
+
+  const channels = validateChannelsConfig(p.config.channels ?? {});
+  const cfg = 'config' in channels ? channels.config : {};
+  app.get('/api/settings/channels', async () => ({
+    channels: CHANNEL_TYPES.map((type) => {
+      const section = (cfg as Record<string, Section>)[type];
+      return { type, configured: section !== undefined, targets: targets(type, section) };
+    }),
+  }));
+  app.post('/api/settings/channels/:type/test', async (req) => {
+    const type = (req.params as { type: string }).type as ChannelType;
+    if (!CHANNEL_TYPES.includes(type)) throw new ApiError('NOT_FOUND', `no channel type ${type}`, 'type');
+    const b = (req.body ?? {}) as { target?: unknown; to?: unknown };
+    const section = (cfg as Record<string, Section>)[type];
+    const target = typeof b.target === 'string' ? b.target : targets(type, section)[0];
+    if (!section || !target) throw new ApiError('CONFLICT', `channel ${type} is not configured (see channels in config/mindguard.yaml)`, 'type');
+    const delivery = testDelivery(type, target, typeof b.to === 'string' ? b.to : undefined);
+    if (!delivery) throw new ApiError('INVALID_FIELD', `a test of ${type} needs a recipient`, 'to');
+    const text = 'MindGuard Ops 测试消息 / test message';
+    const message: NotificationMessage = { kind: 'test', level: 'P3', lang: 'zh-CN', title: text, markdown: text, text, html: `<p>${text}</p>`, params: ['test'], links: {} };
+    const r = await sendDelivery(createChannelRegistry(cfg), delivery, message, { now: () => p.clock.now() });
+    return r.ok ? { ok: true } : { ok: false, code: r.code ?? 'FAILED', message: r.error };
+  });
+
+  app.get('/api/settings/people', async () => {
+    const people = Array.isArray(p.config.people) ? (p.config.people as Record<string, unknown>[]) : [];
+    return {
+      people: people.map((x) => ({
+        id: String(x.id ?? ''), name: String(x.name ?? ''), roles: Array.isArray(x.roles) ? x.roles.map(String) : [],
+        mobile: typeof x.mobile === 'string' ? maskPhone(x.mobile) : null, email: typeof x.email === 'string' ? maskEmail(x.email) : null,
+      })),
+    };
+  });
+
+  app.get('/api/settings/keys', async () => ({ keys: (await p.store.listKeys()).map(({ hash: _h, ...k }) => k) }));
+  app.post('/api/settings/keys', async (req, reply) => {
+    const b = (req.body ?? {}) as { app?: unknown; note?: unknown };
+    if (typeof b.app !== 'string' || !p.config.apps.some((a) => a.id === b.app)) throw new ApiError('INVALID_FIELD', 'app must be a configured app id', 'app');
+    const { key, record } = await createKey(p.store, b.app, p.clock.now(), typeof b.note === 'string' ? b.note.slice(0, 200) : undefined);
+    p.keys.invalidate();
+    return reply.code(201).send({ id: record.id, app: record.app, key });
+  });
+  app.post('/api/settings/keys/:id/revoke', async (req) => {
+    const id = (req.params as { id: string }).id;
+    if (!(await p.store.revokeKey(id, p.clock.now()))) throw new ApiError('NOT_FOUND', `no active key ${id}`, 'id');
+    return { ok: true };
+  });
+}
