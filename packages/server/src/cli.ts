@@ -5,6 +5,8 @@
  *   mgops keys create --app ID [--note TEXT] [--data DIR] [--config FILE]
  *   mgops keys list|revoke ID [--data DIR]
  *   mgops check-config [FILE]
+ *   mgops users create --name N --role admin|ops|developer|viewer [--password P] [--data DIR]
+ *   mgops users list | tokens create --name N --role R [--data DIR]
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -14,6 +16,7 @@ import { buildPlatform, type PlatformPlugin } from './app.js';
 import { openStore } from './storage/index.js';
 import { createKey } from './ingest/keys.js';
 import { extraPlugins } from './plugins.js';
+import { usersCommand } from './auth/cli.js';
 
 const HELP = `mgops — MindGuard Ops
 
@@ -22,6 +25,10 @@ const HELP = `mgops — MindGuard Ops
   mgops keys list [--data DIR]
   mgops keys revoke KEY_ID [--data DIR]
   mgops check-config [FILE]
+  mgops users create --name N --role admin|ops|developer|viewer [--password P] [--data DIR]
+  mgops users list [--data DIR]
+  mgops tokens create --name N --role R [--data DIR]   (API token for automation)
+  start --auth off   tests only: dashboard APIs without login (loopback only, logged loudly)
 `;
 
 function readConfig(file: string | undefined): { config: Config; path: string } {
@@ -40,7 +47,8 @@ async function start(values: Record<string, string | boolean | undefined>): Prom
   }
   if (typeof values.host === 'string') config.server.host = values.host;
   const dataDir = resolve((values.data as string | undefined) ?? 'data');
-  const plugins: PlatformPlugin[] = await extraPlugins({ demo: values.demo === true });
+  if (values.auth !== undefined && values.auth !== 'on' && values.auth !== 'off') throw new Error(`--auth: '${String(values.auth)}' must be on or off`);
+  const plugins: PlatformPlugin[] = await extraPlugins({ demo: values.demo === true, auth: values.auth === 'off' ? 'off' : 'on' });
   const platform = await buildPlatform({
     config,
     dataDir,
@@ -109,6 +117,10 @@ async function main(argv: string[]): Promise<number> {
       demo: { type: 'boolean' },
       app: { type: 'string' },
       note: { type: 'string' },
+      auth: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -124,6 +136,12 @@ async function main(argv: string[]): Promise<number> {
     case 'keys':
       await keys(positionals, values);
       return 0;
+    case 'users':
+    case 'tokens': {
+      const { config } = readConfig(values.config as string | undefined);
+      await usersCommand(cmd, positionals[1], values, config, resolve((values.data as string | undefined) ?? 'data'));
+      return 0;
+    }
     case 'check-config': {
       const { path, config } = readConfig(positionals[1] ?? values.config);
       console.log(`${path}: OK (${Object.keys(config.metrics).length} metrics, ${config.matrix.length} matrix rows)`);
