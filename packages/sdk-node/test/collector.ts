@@ -36,7 +36,7 @@ export async function startCollector(): Promise<Collector> {
   const env = { ...process.env, NODE_ENV: 'test' };
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, 'keys', 'create', '--app', 'mindguard', '--data', data], { cwd: root, env });
   const key = stdout.trim().split('\n')[0] ?? '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--port', '0', '--host', '127.0.0.1', '--data', data], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', cli, 'start', '--port', '0', '--host', '127.0.0.1', '--data', data, '--auth', 'off'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));

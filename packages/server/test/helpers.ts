@@ -95,7 +95,7 @@ export type ServerProcess = { url: string; proc: ChildProcess; stop: (signal?: N
 /** Starts the real server process on a free port and waits until it is ready. */
 export async function spawnServer(dataDir: string, extra: string[] = []): Promise<ServerProcess> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const proc = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--port', String(port), '--data', dataDir, ...extra], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--port', String(port), '--data', dataDir, '--auth', 'off', ...extra], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const url = `http://127.0.0.1:${port}`;
