@@ -94,7 +94,6 @@ function pageHooks(ctx: Ctx): Record<string, Hook> {
     onLoad: (self) => {
       const route = routeOf(self);
       states.set(self, { load: ctx.now(), show: 0 });
-      ctx.crumb('nav', route);
       watchSetData(ctx, self, route);
     },
     onShow: (self) => {

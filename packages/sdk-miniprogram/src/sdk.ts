@@ -156,7 +156,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       s.pg = route;
       crumb('nav', route);
       funnels.page(route);
-      session.save(true);
+      session.save();
     },
     pageReady: timing.pageReady,
     appShow: () => {

@@ -13,6 +13,7 @@ type Dict = Record<string, unknown>;
 type Ev<T extends MgEvent['type']> = Extract<MgEvent, { type: T }>;
 
 async function deliver(r: Rig): Promise<void> {
+  await r.sim.run(10);
   const p = r.mg.flush(5000);
   await r.sim.run(100);
   assert.equal(await p, true, 'flush delivered everything');

@@ -60,7 +60,10 @@ export async function rig(o: RigOptions = {}): Promise<Rig> {
     collector,
     backend,
     close: async () => {
-      await mg.destroy();
+      // destroy() flushes within 2 s of (virtual) time
+      const done = mg.destroy();
+      await sim.run(2500);
+      await done;
       if (!o.collector) await collector.close();
       if (!o.backend) await backend.close();
     },
