@@ -133,7 +133,7 @@ async function main() {
   const data = join(dir, 'data');
   const key = execFileSync(process.execPath, ['--import', 'tsx', cli, 'keys', 'create', '--app', 'mindguard', '--data', data, '--config', cfg], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const server = spawn(process.execPath, [...(process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : []), '--import', 'tsx', cli, 'start', '--port', String(port), '--data', data, '--config', cfg], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = spawn(process.execPath, [...(process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : []), '--import', 'tsx', cli, 'start', '--port', String(port), '--data', data, '--config', cfg, '--auth', 'off'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitReady(url);

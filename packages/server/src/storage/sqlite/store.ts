@@ -1,172 +1,68 @@
-/** The SQLite implementation of the Store port (better-sqlite3, WAL). */
+/**
+ * The SQLite implementation of the Store port (better-sqlite3, WAL). Reads run on this thread's
+ * connection; every write goes to the writer thread (writes.ts), so the event loop that parses
+ * requests never waits for a commit's I/O — only the request that needs the commit does.
+ */
 import { statSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import type {
-  BatchWrite, Category, CommitResult, EntityOp, EventQuery, KeyRecord, PruneResult, RiskStats,
+  BatchWrite, Category, CommitResult, EventQuery, KeyRecord, PruneResult, RiskStats,
   RollupQuery, SosRecord, Store, StoredBatch, StoredEvent, BatchMeta,
 } from '../store.js';
 import type { RollupRow } from '../../metrics/agg.js';
-import { mergeAgg } from '../../metrics/agg.js';
-import { Sketch } from '../../metrics/sketch.js';
 import { openDb, migrate, type Db } from './db.js';
 import { Checkpointer } from './checkpointer.js';
+import { WriterClient } from './writer-client.js';
+import { toKey, toRollup, toSos, toWireRollup, type BatchRow, type KeyDbRow, type RollupDbRow, type SosDbRow, type WireBatch } from './rows.js';
 
-type BatchRow = { seq: number; received_at: number; category: Category; app: string; env: string; meta: string; events: string };
-type RollupDbRow = { series: string; dim: string; minute: number; val: string; n: number; bad: number; sum: number; min: number | null; max: number | null; sketch: string | null };
-type SosDbRow = { app: string; sos_id: string; triggered_at: number; acknowledged_at: number | null; answered_at: number | null; by: string | null };
-type KeyDbRow = { id: string; app: string; hash: string; prefix: string; created_at: number; revoked_at: number | null; note: string | null };
-
-const toSos = (r: SosDbRow): SosRecord => ({
-  app: r.app, sosId: r.sos_id, triggeredAt: r.triggered_at, acknowledgedAt: r.acknowledged_at, answeredAt: r.answered_at, by: r.by,
-});
-const toKey = (r: KeyDbRow): KeyRecord => ({
-  id: r.id, app: r.app, hash: r.hash, prefix: r.prefix, createdAt: r.created_at, revokedAt: r.revoked_at, note: r.note,
-});
-const toRollup = (r: RollupDbRow): RollupRow => ({
-  series: r.series, dim: r.dim, minute: r.minute, val: r.val, n: r.n, bad: r.bad, sum: r.sum,
-  min: r.min ?? Infinity, max: r.max ?? -Infinity, sketch: r.sketch ? Sketch.parse(r.sketch) : null,
-});
-const finite = (x: number) => (Number.isFinite(x) ? x : null);
+/** Serialises a batch for the writer: each event as JSON, dedup keys flattened. */
+function toWire(b: BatchWrite): WireBatch {
+  const dedup = new Array<number>(2 * b.dedup.length);
+  for (let i = 0; i < b.dedup.length; i++) {
+    dedup[2 * i] = b.dedup[i]!.ts;
+    dedup[2 * i + 1] = b.dedup[i]!.h;
+  }
+  return {
+    app: b.app,
+    env: b.env,
+    meta: JSON.stringify({ release: b.release, sdk: b.sdk, ctx: b.ctx }),
+    receivedAt: b.receivedAt,
+    events: b.events.map((e) => JSON.stringify(e)),
+    category: b.category,
+    dedup,
+    ops: b.ops,
+  };
+}
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
   private readonly db: Db;
   private readonly s: Record<string, Statement>;
-  private readonly commitTx: (batches: BatchWrite[]) => CommitResult[];
-  private readonly idStmts = new Map<number, Statement>();
-  /** user-days already written: the op is idempotent, so repeats within a day are skipped */
-  private readonly userDays = new Set<string>();
-  private readonly rollupTx: (rows: RollupRow[], watermark: number) => void;
-
   private readonly checkpointer: Checkpointer;
+  private readonly writer: WriterClient;
 
   constructor(private readonly file: string) {
     this.db = openDb(file);
     migrate(this.db);
     this.db.pragma('wal_autocheckpoint = 0');
     this.checkpointer = new Checkpointer(file);
-    const p = (sql: string) => this.db.prepare(sql);
-    this.s = {
-      insBatch: p('INSERT INTO batches (received_at, category, app, env, meta, events, n) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      sosTrig: p(`INSERT INTO sos (app, sos_id, triggered_at) VALUES (?, ?, ?)
-        ON CONFLICT (app, sos_id) DO UPDATE SET triggered_at = MIN(COALESCE(triggered_at, excluded.triggered_at), excluded.triggered_at)`),
-      sosAck: p(`INSERT INTO sos (app, sos_id, acknowledged_at, by) VALUES (?, ?, ?, ?)
-        ON CONFLICT (app, sos_id) DO UPDATE SET acknowledged_at = MIN(COALESCE(acknowledged_at, excluded.acknowledged_at), excluded.acknowledged_at), by = COALESCE(by, excluded.by)`),
-      sosAns: p(`INSERT INTO sos (app, sos_id, answered_at, by) VALUES (?, ?, ?, ?)
-        ON CONFLICT (app, sos_id) DO UPDATE SET answered_at = MIN(COALESCE(answered_at, excluded.answered_at), excluded.answered_at), by = COALESCE(excluded.by, by)`),
-      riskPred: p('INSERT OR REPLACE INTO risk_predictions (app, prediction_id, level, model, t) VALUES (?, ?, ?, ?, ?)'),
-      riskLabel: p('INSERT OR REPLACE INTO risk_labels (app, prediction_id, level, t) VALUES (?, ?, ?, ?)'),
-      userFirst: p('INSERT INTO users (app, uid, first_day) VALUES (?, ?, ?) ON CONFLICT (app, uid) DO UPDATE SET first_day = MIN(first_day, excluded.first_day)'),
-      userDay: p('INSERT OR IGNORE INTO user_days (app, uid, day) VALUES (?, ?, ?)'),
-      getRollup: p('SELECT * FROM rollups WHERE series = ? AND dim = ? AND minute = ? AND val = ?'),
-      putRollup: p('INSERT OR REPLACE INTO rollups (series, dim, minute, val, n, bad, sum, min, max, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-      setKv: p('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)'),
-      getKv: p('SELECT value FROM kv WHERE key = ?'),
-    };
-    const tx = this.db.transaction((batches: BatchWrite[]) => batches.map((b) => this.commitOne(b)));
-    this.commitTx = (batches) => {
-      try {
-        return tx(batches);
-      } catch (e) {
-        this.userDays.clear(); // the rolled-back transaction may have added entries
-        throw e;
-      }
-    };
-    this.rollupTx = this.db.transaction((rows: RollupRow[], watermark: number) => {
-      for (const r of rows) {
-        const old = this.s.getRollup!.get(r.series, r.dim, r.minute, r.val) as RollupDbRow | undefined;
-        const agg = old ? toRollup(old) : { ...r, n: 0, bad: 0, sum: 0, min: Infinity, max: -Infinity, sketch: null };
-        mergeAgg(agg, r);
-        this.s.putRollup!.run(r.series, r.dim, r.minute, r.val, agg.n, agg.bad, agg.sum, finite(agg.min), finite(agg.max), agg.sketch ? agg.sketch.serialize() : null);
-      }
-      this.s.setKv!.run('rollup_watermark', String(watermark));
-    });
+    this.writer = new WriterClient(file);
+    this.s = { getKv: this.db.prepare('SELECT value FROM kv WHERE key = ?') };
   }
 
   async migrate(): Promise<void> {
-    migrate(this.db);
+    await this.writer.ready;
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
+    await this.writer.close();
     await this.checkpointer.close();
     this.db.close();
   }
 
-  /** One multi-row INSERT … RETURNING per chunk: the rows it returns are the new events. */
-  private insertIds(dedup: BatchWrite['dedup']): boolean[] {
-    const fresh: boolean[] = new Array<boolean>(dedup.length).fill(false);
-    for (let start = 0; start < dedup.length; start += 500) {
-      const n = Math.min(500, dedup.length - start);
-      let stmt = this.idStmts.get(n);
-      if (!stmt) {
-        stmt = this.db.prepare(`INSERT INTO event_ids (ts, h) VALUES ${'(?, ?),'.repeat(n).slice(0, -1)} ON CONFLICT DO NOTHING RETURNING ts, h`);
-        this.idStmts.set(n, stmt);
-      }
-      const args: number[] = new Array<number>(2 * n);
-      const where = new Map<string, number>();
-      for (let i = 0; i < n; i++) {
-        const d = dedup[start + i]!;
-        args[2 * i] = d.ts;
-        args[2 * i + 1] = d.h;
-        const k = `${d.ts}|${d.h}`;
-        if (!where.has(k)) where.set(k, start + i);
-      }
-      for (const r of stmt.all(...args) as { ts: number; h: number }[]) {
-        const i = where.get(`${r.ts}|${r.h}`);
-        if (i !== undefined) fresh[i] = true;
-      }
-    }
-    return fresh;
-  }
-
-  private commitOne(b: BatchWrite): CommitResult {
-    const fresh = this.insertIds(b.dedup);
-    const byCat = new Map<Category, StoredEvent[]>();
-    for (let i = 0; i < b.events.length; i++) {
-      if (!fresh[i]) continue;
-      const cat = b.category[i]!;
-      let list = byCat.get(cat);
-      if (!list) byCat.set(cat, (list = []));
-      list.push(b.events[i]!);
-    }
-    let seq = 0;
-    const meta = JSON.stringify({ release: b.release, sdk: b.sdk, ctx: b.ctx });
-    for (const [cat, evs] of byCat) {
-      const r = this.s.insBatch!.run(b.receivedAt, cat, b.app, b.env, meta, JSON.stringify(evs), evs.length);
-      seq = Number(r.lastInsertRowid);
-    }
-    for (const op of b.ops) if (fresh[op.i]) this.applyOp(op);
-    return { seq, fresh };
-  }
-
-  private applyOp(op: EntityOp): void {
-    switch (op.kind) {
-      case 'sos':
-        if (op.action === 'triggered') this.s.sosTrig!.run(op.app, op.sosId, op.t);
-        else if (op.action === 'acknowledged') this.s.sosAck!.run(op.app, op.sosId, op.t, op.by ?? null);
-        else this.s.sosAns!.run(op.app, op.sosId, op.t, op.by ?? null);
-        return;
-      case 'risk_predicted':
-        this.s.riskPred!.run(op.app, op.predictionId, op.level, op.model ?? null, op.t);
-        return;
-      case 'risk_labelled':
-        this.s.riskLabel!.run(op.app, op.predictionId, op.level, op.t);
-        return;
-      case 'user_active': {
-        const k = `${op.day}|${op.app}|${op.uid}`;
-        if (this.userDays.has(k)) return;
-        this.s.userFirst!.run(op.app, op.uid, op.day);
-        this.s.userDay!.run(op.app, op.uid, op.day);
-        if (this.userDays.size >= 200_000) this.userDays.clear();
-        this.userDays.add(k);
-        return;
-      }
-    }
-  }
-
   async commit(batches: BatchWrite[]): Promise<CommitResult[]> {
-    return this.commitTx(batches);
+    return this.writer.call<CommitResult[]>('commit', batches.map(toWire));
   }
 
   private toBatch(r: BatchRow): StoredBatch {
@@ -209,7 +105,7 @@ export class SqliteStore implements Store {
   }
 
   async writeRollups(rows: RollupRow[], watermark: number): Promise<void> {
-    this.rollupTx(rows, watermark);
+    await this.writer.call('writeRollups', rows.map(toWireRollup), watermark);
   }
 
   async readRollups(q: RollupQuery): Promise<RollupRow[]> {
@@ -265,8 +161,7 @@ export class SqliteStore implements Store {
   }
 
   async insertKey(k: KeyRecord): Promise<void> {
-    this.db.prepare('INSERT INTO ingest_keys (id, app, hash, prefix, created_at, revoked_at, note) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(k.id, k.app, k.hash, k.prefix, k.createdAt, k.revokedAt, k.note);
+    await this.writer.call('insertKey', k);
   }
 
   async findKeyByHash(hash: string): Promise<KeyRecord | null> {
@@ -279,7 +174,7 @@ export class SqliteStore implements Store {
   }
 
   async revokeKey(id: string, at: number): Promise<boolean> {
-    return this.db.prepare('UPDATE ingest_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0;
+    return this.writer.call<boolean>('revokeKey', id, at);
   }
 
   async getKv(key: string): Promise<string | null> {
@@ -288,19 +183,11 @@ export class SqliteStore implements Store {
   }
 
   async setKv(key: string, value: string): Promise<void> {
-    this.s.setKv!.run(key, value);
+    await this.writer.call('setKv', key, value);
   }
 
   async prune(before: Record<Category, number>, dedupBefore: number, rollupsBefore: number): Promise<PruneResult> {
-    return this.db.transaction(() => {
-      let batches = 0;
-      for (const [cat, t] of Object.entries(before)) {
-        batches += this.db.prepare('DELETE FROM batches WHERE category = ? AND received_at < ?').run(cat, t).changes;
-      }
-      const dedup = this.db.prepare('DELETE FROM event_ids WHERE ts < ?').run(dedupBefore).changes;
-      const rollups = this.db.prepare('DELETE FROM rollups WHERE minute < ?').run(rollupsBefore).changes;
-      return { batches, dedup, rollups };
-    })();
+    return this.writer.call<PruneResult>('prune', before, dedupBefore, rollupsBefore);
   }
 
   async sizeBytes(): Promise<number> {
