@@ -22,7 +22,7 @@ export class IngestWriter {
   readonly stats: WriterStats = { commits: 0, lastCommitMs: 0, queuedEvents: 0 };
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'commit'>,
     private readonly maxQueuedEvents: number,
     private readonly maxEventsPerCommit = 20_000,
     private readonly observeCommit: (ms: number, events: number) => void = () => {},
