@@ -91,7 +91,7 @@ export type PropsOf<D> = {
   [K in keyof D]?: D[K] extends 'number' ? number : D[K] extends 'boolean' ? boolean : D[K] extends readonly (infer E)[] ? E : never;
 };
 /** Props of a declared feature use its declaration; an undeclared one takes numbers and booleans only. */
-export type TrackProps<F, K> = K extends keyof F ? PropsOf<F[K]> : Record<string, number | boolean>;
+export type TrackProps<F, K> = string extends keyof F ? Record<string, number | boolean> : K extends keyof F ? PropsOf<F[K]> : Record<string, number | boolean>;
 
 export interface FunnelStepDecl {
   step: string;

@@ -16,6 +16,10 @@ export interface Reply {
   body?: unknown;
   /** never answer */
   hang?: boolean;
+  /** close the connection without an answer */
+  drop?: boolean;
+  /** (collector) store the events, then close the connection without an answer */
+  commit?: boolean;
 }
 
 export interface Received {
@@ -31,9 +35,10 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-function listen(handler: (req: Received, res: http.ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+function listen(handler: (req: Received, res: http.ServerResponse) => void, gate?: (res: http.ServerResponse) => boolean): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
+    if (gate && !gate(res)) return;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handler({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) }, res));
@@ -59,6 +64,7 @@ function listen(handler: (req: Received, res: http.ServerResponse) => void): Pro
 
 function send(res: http.ServerResponse, r: Reply): void {
   if (r.hang) return;
+  if (r.drop || r.commit) return void res.socket?.destroy();
   const body = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
   res.writeHead(r.status ?? 200, { 'content-type': typeof r.body === 'string' ? 'text/plain' : 'application/json', ...r.headers });
   res.end(body);
@@ -98,17 +104,28 @@ export interface Collector {
   script: Reply[];
   /** added to every 200 answer */
   config?: { enabled: boolean; sampling?: Record<string, number> };
+  /** refuse connections (collector down) */
+  down: boolean;
+  /** requests received, including failed ones */
+  requests: number;
+  /** requests received while another was still unanswered, at most */
+  maxConcurrent: number;
   byType(type: MgEvent['type']): MgEvent[];
   close(): Promise<void>;
 }
 
 export async function startCollector(key = 'mgk_test'): Promise<Collector> {
-  const c = { events: new Map(), batches: [], duplicates: 0, problems: [], script: [] } as unknown as Collector;
+  const c = { events: new Map(), batches: [], duplicates: 0, problems: [], script: [], down: false, requests: 0, maxConcurrent: 0 } as unknown as Collector;
+  let open = 0;
   const s = await listen((req, res) => {
+    c.requests++;
+    open++;
+    c.maxConcurrent = Math.max(c.maxConcurrent, open);
+    res.on('close', () => open--);
     if (req.method !== 'POST' || req.url !== '/api/v1/events') return send(res, { status: 404, body: { code: 'NOT_FOUND', message: req.url } });
     if (req.headers['x-mgops-key'] !== key) return send(res, { status: 401, body: { code: 'BAD_KEY', message: 'unknown ingest key', field: 'x-mgops-key' } });
     const next = c.script.shift();
-    if (next) return send(res, next);
+    if (next && !next.commit) return send(res, next);
     const gzip = req.headers['content-encoding'] === 'gzip';
     let envelope: Batch['envelope'];
     try {
@@ -138,7 +155,12 @@ export async function startCollector(key = 'mgk_test'): Promise<Collector> {
       }
     });
     c.duplicates += duplicates;
+    if (next) return send(res, next);
     send(res, { status: 200, body: { accepted, duplicates, rejected, ...(c.config ? { config: c.config } : {}) } });
+  }, (res) => {
+    if (!c.down) return true;
+    res.socket?.destroy();
+    return false;
   });
   c.url = s.url;
   c.close = s.close;

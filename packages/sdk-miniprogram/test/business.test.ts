@@ -1,0 +1,182 @@
+/**
+ * The manual API and experience metrics: track() with declared props only, check-in helpers, SOS
+ * sent at once, funnels with the step where users leave, pseudonymous setUser, breadcrumbs, slow
+ * setData with data path names only.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rig, type Rig } from './harness.js';
+import type { MgEvent } from '../src/index.js';
+import { EXIT_STEP } from '../src/index.js';
+
+type Ev<T extends MgEvent['type']> = Extract<MgEvent, { type: T }>;
+type Dict = Record<string, unknown>;
+const of = <T extends MgEvent['type']>(r: Rig, t: T) => r.collector.byType(t) as Array<Ev<T>>;
+
+async function deliver(r: Rig): Promise<void> {
+  await r.sim.run(10);
+  const p = r.mg.flush(5000);
+  await r.sim.run(100);
+  await p;
+}
+
+const FEATURES = { mood_pick: { mood: ['good', 'ok', 'bad'], score: 'number' }, breathing: { rounds: 'number', guided: 'boolean' } } as const;
+
+test('track: numbers, booleans and declared enum values only; free text refused at runtime', async () => {
+  const r = await rig({ sdk: { features: FEATURES }, pages: { 'pages/home/index': (g) => g.Page({}) } });
+  try {
+    await r.sim.launch();
+    const mg = r.mg.init({ endpoint: '', key: '', features: FEATURES });
+    mg.track('mood_pick', { mood: 'bad', score: 3 });
+    mg.track('breathing', { rounds: 4, guided: true });
+    // @ts-expect-error free text is not a declared value
+    mg.track('mood_pick', { mood: '我今天很难过，想哭' });
+    // @ts-expect-error undeclared features take numbers and booleans only
+    mg.track('diary_save', { text: 'dear diary' });
+    mg.track('diary_save', { words: 120 });
+    await deliver(r);
+    const uses = of(r, 'feature_use').map((e) => [e.feature, e.attrs ?? {}]);
+    assert.deepEqual(uses, [
+      ['mood_pick', { mood: 'bad', score: 3 }],
+      ['breathing', { rounds: 4, guided: true }],
+      ['mood_pick', {}],
+      ['diary_save', {}],
+      ['diary_save', { words: 120 }],
+    ]);
+    assert.ok(!JSON.stringify([...r.collector.events.values()]).includes('dear diary'));
+  } finally {
+    await r.close();
+  }
+});
+
+test('check-in helpers and the check-in funnel: steps in order, the step where users leave', async () => {
+  const r = await rig({
+    sdk: { funnels: { checkin: [{ step: 'open', page: 'pages/checkin/index' }, 'choose_mood', 'submit', 'success'] } },
+    pages: { 'pages/home/index': (g) => g.Page({}), 'pages/checkin/index': (g) => g.Page({}) },
+  });
+  try {
+    await r.sim.launch();
+    // run 1: completes
+    await r.sim.navigateTo('pages/checkin/index');
+    r.mg.funnel('checkin', 'choose_mood');
+    r.mg.checkin.attempt();
+    r.mg.funnel('checkin', 'submit');
+    r.mg.checkin.success();
+    r.mg.funnel('checkin', 'success');
+    await r.sim.navigateBack();
+    // run 2: leaves after choosing a mood
+    await r.sim.navigateTo('pages/checkin/index');
+    r.mg.funnel('checkin', 'choose_mood');
+    await r.sim.navigateBack();
+    // run 3 starts: run 2 is closed as left
+    await r.sim.navigateTo('pages/checkin/index');
+    r.mg.checkin.failure('network');
+    await deliver(r);
+    const steps = of(r, 'funnel_step').sort((a, b) => a.ts - b.ts || a.id.localeCompare(b.id));
+    const runs = new Map<string, string[]>();
+    for (const s of steps) runs.set(String(s.attrs?.run), [...(runs.get(String(s.attrs?.run)) ?? []), `${s.index}:${s.step}`]);
+    assert.deepEqual([...runs.values()], [['0:open', '1:choose_mood', '2:submit', '3:success'], ['0:open', '1:choose_mood', `1:${EXIT_STEP}`], ['0:open']]);
+    assert.equal(steps.find((s) => s.step === EXIT_STEP)?.attrs?.after, 'choose_mood');
+    assert.deepEqual(of(r, 'checkin').map((c) => c.outcome + (c.reason ? ':' + c.reason : '')).sort(), ['attempt', 'failure:network', 'success']);
+  } finally {
+    await r.close();
+  }
+});
+
+test('SOS pressed is sent at once (no batching delay), with the server-issued id', async () => {
+  const r = await rig({ sdk: { flushIntervalMs: 60_000 }, pages: { 'pages/home/index': (g) => g.Page({}) } });
+  try {
+    await r.sim.launch();
+    await r.sim.run(10);
+    r.mg.sos('sos_01HZX3K9Q7');
+    r.mg.sos('bad id with spaces');
+    await r.sim.run(50);
+    const [s] = of(r, 'sos');
+    assert.equal(s?.sosId, 'sos_01HZX3K9Q7');
+    assert.equal(s?.action, 'triggered');
+    assert.equal(of(r, 'sos').length, 1);
+    assert.equal(r.mg.stats()?.dropped.invalid, 1);
+  } finally {
+    await r.close();
+  }
+});
+
+test('setUser takes pseudonymous ids only', async () => {
+  const r = await rig({ pages: { 'pages/home/index': (g) => g.Page({}) } });
+  try {
+    await r.sim.launch();
+    assert.equal(r.mg.setUser('13812345678'), false, 'a phone number');
+    assert.equal(r.mg.setUser('oABCDEFGHIJKLMNOPQRSTUVWXYZa'), false, 'an openid');
+    assert.equal(r.mg.setUser('zhang@example.com'), false);
+    assert.equal(r.mg.setUser('12345678'), false, 'digits only');
+    assert.equal(r.mg.setUser('u_7f3a9c2e'), true);
+    r.mg.track('x');
+    await deliver(r);
+    assert.equal(of(r, 'feature_use')[0]?.uid, 'u_7f3a9c2e');
+  } finally {
+    await r.close();
+  }
+});
+
+test('slow setData: duration and data path names only, never values', async () => {
+  for (const baseLib of ['3.4.10', '2.11.0']) {
+    const r = await rig({
+      sim: { baseLib, setDataMs: (keys) => (keys.includes('entries') ? 180 : 5) },
+      pages: {
+        'pages/diary/index': (g) =>
+          g.Page({
+            data: { entries: [] as Dict[] },
+            onSave() {
+              (this as unknown as { setData(d: Dict): void }).setData({ entries: [{ text: '今天很难过 13812345678' }], 'draft.text': 'secret' });
+            },
+            onType() {
+              (this as unknown as { setData(d: Dict): void }).setData({ count: 3 });
+            },
+          }),
+      },
+    });
+    try {
+      await r.sim.launch();
+      r.sim.tap('onSave');
+      r.sim.tap('onType');
+      await r.sim.run(300);
+      await deliver(r);
+      const slow = of(r, 'slow_set_data');
+      assert.equal(slow.length, 1, baseLib);
+      assert.equal(slow[0]?.duration, 180);
+      assert.deepEqual(slow[0]?.paths, ['entries', 'draft.text']);
+      assert.equal(r.sim.currentPage().data.count, 3, 'setData still works');
+      assert.ok(!JSON.stringify([...r.collector.events.values()]).includes('secret'));
+    } finally {
+      await r.close();
+    }
+  }
+});
+
+test('breadcrumbs: navigation, API routes, taps by handler name; manual crumbs masked', async () => {
+  const r = await rig({
+    pages: {
+      'pages/home/index': (g) =>
+        g.Page({
+          onGo() {
+            (g.wx.request as (o: Dict) => unknown)({ url: (g.getApp() as { globalData: { api: string } }).globalData.api + '/api/mood/77?token=abc' });
+          },
+          onFail() {
+            throw new Error('after crumbs');
+          },
+        }),
+    },
+  });
+  try {
+    await r.sim.launch();
+    r.sim.tap('onGo', { diary: 'secret words' });
+    await r.sim.run(50);
+    r.mg.breadcrumb('custom', 'called 13812345678');
+    r.sim.tap('onFail');
+    await deliver(r);
+    const crumbs = of(r, 'js_error')[0]?.breadcrumbs?.map((b) => `${b.c}|${b.m}`) ?? [];
+    assert.deepEqual(crumbs, ['nav|pages/home/index', 'ui|tap onGo', 'api|GET /api/mood/:id 200', 'custom|called [mobile]', 'ui|tap onFail']);
+  } finally {
+    await r.close();
+  }
+});
