@@ -1,0 +1,62 @@
+/**
+ * A day of demo traffic for MindGuard, posted through the ingest API like the SDKs do: page
+ * loads and launches, API calls, cloud functions, database queries, check-ins, tasks, errors
+ * with breadcrumbs, a check-in funnel, and answered SOS — all within normal ranges.
+ */
+import { envelope, post, uid, type Ev } from '../helpers.js';
+
+const PAGES = ['pages/index/index', 'pages/checkin/checkin', 'pages/journal/journal', 'pages/sos/sos', 'pages/profile/profile'];
+const MODELS = ['iPhone 14', 'iPhone 15 Pro', 'HUAWEI Mate 60', 'Xiaomi 14', 'OPPO Reno11'];
+const RELEASES = ['2.3.0', '2.3.1'];
+
+/** deterministic pseudo-random numbers, so screenshots are stable */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export async function seedDay(url: string, key: string, now: number, o: { hours?: number; slotMinutes?: number } = {}): Promise<number> {
+  const r = rng(42);
+  const hours = o.hours ?? 24;
+  const slot = (o.slotMinutes ?? 10) * 60_000;
+  let total = 0;
+  for (let t0 = now - hours * 3_600_000; t0 < now - 60_000; t0 += slot) {
+    for (let d = 0; d < MODELS.length; d++) {
+      const at = () => Math.floor(t0 + r() * slot);
+      const events: Ev[] = [];
+      for (let i = 0; i < 8; i++) events.push({ type: 'page_load', ts: at(), page: PAGES[i % PAGES.length]!, duration: 500 + Math.floor(r() * 700) });
+      for (let i = 0; i < 8; i++) events.push({ type: 'page_view', ts: at(), page: PAGES[i % PAGES.length]! });
+      events.push({ type: 'app_launch', ts: at(), duration: 1200 + Math.floor(r() * 1200), cold: true });
+      for (let i = 0; i < 12; i++) events.push({ type: 'api_request', ts: at(), side: 'server', route: ['/checkin', '/journal', '/sos', '/tasks'][i % 4]!, duration: 80 + Math.floor(r() * 250), ok: r() > 0.001, status: 200 });
+      for (let i = 0; i < 4; i++) events.push({ type: 'api_request', ts: at(), side: 'client', route: '/checkin', duration: 120 + Math.floor(r() * 200), ok: true, status: 200 });
+      for (let i = 0; i < 4; i++) events.push({ type: 'function_invocation', ts: at(), fn: ['checkin', 'riskScore'][i % 2]!, duration: 60 + Math.floor(r() * 150), ok: true });
+      for (let i = 0; i < 4; i++) events.push({ type: 'db_query', ts: at(), collection: ['checkins', 'users'][i % 2]!, op: 'find', duration: 5 + Math.floor(r() * 50), ok: true });
+      for (let i = 0; i < 2; i++) events.push({ type: 'checkin', ts: at(), outcome: 'attempt' }, { type: 'checkin', ts: at(), outcome: 'success' });
+      events.push({ type: 'funnel_step', ts: at(), funnel: 'checkin', step: 'open', index: 0 }, { type: 'funnel_step', ts: at(), funnel: 'checkin', step: 'mood', index: 1 });
+      if (r() > 0.2) events.push({ type: 'funnel_step', ts: at(), funnel: 'checkin', step: 'submit', index: 2 });
+      if (r() > 0.9) {
+        events.push({
+          type: 'js_error', ts: at(), kind: 'error', message: r() > 0.5 ? "TypeError: Cannot read properties of undefined (reading 'mood')" : 'Error: request:fail timeout',
+          stack: 'at onSubmit (pages/checkin/checkin.js:42:13)\nat Page.tap (WAService.js:1:2034)', fingerprint: r() > 0.5 ? 'fp-mood-undefined' : 'fp-request-timeout',
+          breadcrumbs: [{ t: t0, c: 'nav', m: 'pages/index/index → pages/checkin/checkin' }, { t: t0 + 500, c: 'tap', m: 'submit' }, { t: t0 + 700, c: 'api', m: 'POST /checkin 200' }],
+        });
+      }
+      const res = await post(url, key, envelope(events, { sdk: 'mgops-miniprogram', release: RELEASES[d % 2], ctx: { model: MODELS[d], os: d < 2 ? 'iOS' : 'Android', osVersion: '17' } }));
+      if (res.status >= 300) throw new Error(`seed: ${res.status} ${JSON.stringify(res.json)}`);
+      total += events.length;
+    }
+    if (Math.floor((t0 / slot) % 12) === 0) {
+      const sos = uid('sos');
+      const res = await post(url, key, envelope([
+        { type: 'sos', ts: t0, sosId: sos, action: 'triggered' },
+        { type: 'sos', ts: t0 + 8_000 + Math.floor(r() * 12_000), sosId: sos, action: 'answered', by: 'crisis_line' },
+      ]));
+      if (res.status >= 300) throw new Error(`seed sos: ${res.status}`);
+      total += 2;
+    }
+  }
+  return total;
+}

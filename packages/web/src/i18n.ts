@@ -1,0 +1,79 @@
+/** UI text: zh-CN by default, English switchable; the choice is kept in localStorage. */
+import { createContext, useContext } from 'react';
+
+export type Lang = 'zh-CN' | 'en';
+
+const zh = {
+  appName: 'MindGuard 运维监控',
+  overview: '总览', metrics: '指标', client: '客户端', alerts: '告警', oncall: '值班', settings: '设置',
+  logout: '退出', login: '登录', userName: '用户名', password: '密码', loginFailed: '用户名或密码错误',
+  loading: '加载中…', retry: '重试', loadError: '加载失败：{msg}。请检查服务是否运行，然后重试。',
+  allFine: '一切正常', problems: '{n} 项异常', noData: '暂无数据：请接入 SDK — 见 README「接入 SDK」一节',
+  insufficientHint: '样本不足，暂不判定',
+  matrix: '监控矩阵', layer: '层', metric: '指标', value: '当前值', threshold: '阈值', state: '状态', trend: '趋势', responder: '负责人',
+  ok: '正常', warning: '警告', critical: '严重', insufficient: '样本不足',
+  layer_client: '客户端', layer_server: '服务端', layer_database: '数据库', layer_business: '业务', layer_security: '安全',
+  activeAlerts: '当前告警', noAlerts: '没有未处理的告警', since: '开始于 {t}', ackIn: '{t} 内需确认', overdue: '已超时 {t}',
+  onCallNow: '当前值班', next: '下一班', until: '至 {t}', nobody: '无人值班：请在配置文件 oncall 中设置轮值',
+  sos: 'SOS 求助', openSos: '进行中的 SOS', noOpenSos: '没有进行中的 SOS', todayP95: '今日响应 p95', answeredToday: '今日已响应 {n} 次',
+  status: '状态', level: '级别', firing: '告警中', acknowledged: '已确认', resolved: '已恢复',
+  acknowledge: '确认', resolve: '恢复', silence: '静默', silenceFor: '静默时长', silenced: '已静默 {metric}',
+  timeline: '时间线', deliveries: '通知记录', startedAt: '开始', ackBy: '确认人', detail: '详情', back: '返回',
+  all: '全部', open: '未恢复', range: '时间范围', compareLastWeek: '对比上周同期', breakdown: '按维度拆分', dimension: '维度',
+  lastWeek: '上周同期', warnLine: '警告线', critLine: '严重线', chooseMetric: '选择指标', noSeries: '该时间段暂无数据：请确认 SDK 已上报此指标',
+  rotation: '轮值', overrides: '临时调班', role: '角色',
+  people: '人员与联系方式', channels: '通知渠道', sendTest: '发送测试消息', testSent: '测试消息已发送', testFailed: '发送失败：{msg}',
+  notConfigured: '未配置', configured: '已配置', silences: '静默规则', ingestKeys: '接入密钥', createKey: '新建密钥', revoke: '吊销',
+  keyShownOnce: '新密钥（只显示一次，请立即保存）：', users: '账号', createUser: '新建账号', forbidden: '无权限：你的角色（{role}）不能执行此操作',
+  readOnly: '只读：需要管理员权限', noPeople: '暂无人员：请在配置文件 people 中添加', noSilences: '没有静默规则',
+  errorsByFp: '错误（按指纹分组）', pageLoadByPage: '页面加载（按页面）', crashByRelease: '崩溃率（按版本）', crashByDevice: '崩溃率（按机型）', launch: '启动时间',
+  count: '次数', lastSeen: '最近', breadcrumbs: '操作轨迹', stack: '调用栈（已脱敏）', funnels: '流程漏斗', noErrors: '暂无错误上报',
+  live: '实时', reconnecting: '重连中…', lang: 'English', ended: '已结束', comment: '备注', create: '创建', ends: '结束',
+} as const;
+
+export type Key = keyof typeof zh;
+
+const en: Record<Key, string> = {
+  appName: 'MindGuard Ops',
+  overview: 'Overview', metrics: 'Metrics', client: 'Client', alerts: 'Alerts', oncall: 'On-call', settings: 'Settings',
+  logout: 'Log out', login: 'Log in', userName: 'User name', password: 'Password', loginFailed: 'Wrong user name or password',
+  loading: 'Loading…', retry: 'Retry', loadError: 'Could not load: {msg}. Check that the server is running, then retry.',
+  allFine: 'All fine', problems: '{n} problems', noData: 'No data yet: connect an SDK — see "Connect an SDK" in the README',
+  insufficientHint: 'Too few samples to judge',
+  matrix: 'Monitoring matrix', layer: 'Layer', metric: 'Metric', value: 'Value', threshold: 'Threshold', state: 'State', trend: 'Trend', responder: 'Responder',
+  ok: 'OK', warning: 'Warning', critical: 'Critical', insufficient: 'Too few samples',
+  layer_client: 'Client', layer_server: 'Server', layer_database: 'Database', layer_business: 'Business', layer_security: 'Security',
+  activeAlerts: 'Active alerts', noAlerts: 'No open alerts', since: 'since {t}', ackIn: 'acknowledge within {t}', overdue: 'overdue by {t}',
+  onCallNow: 'On call now', next: 'Next', until: 'until {t}', nobody: 'Nobody on call: set up rotations under oncall in the config',
+  sos: 'SOS', openSos: 'Open SOS', noOpenSos: 'No open SOS', todayP95: "Today's response p95", answeredToday: '{n} answered today',
+  status: 'Status', level: 'Level', firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved',
+  acknowledge: 'Acknowledge', resolve: 'Resolve', silence: 'Silence', silenceFor: 'Silence for', silenced: 'Silenced {metric}',
+  timeline: 'Timeline', deliveries: 'Notifications', startedAt: 'Started', ackBy: 'Acknowledged by', detail: 'Detail', back: 'Back',
+  all: 'All', open: 'Open', range: 'Range', compareLastWeek: 'Compare with last week', breakdown: 'Breakdown', dimension: 'Dimension',
+  lastWeek: 'Last week', warnLine: 'Warning', critLine: 'Critical', chooseMetric: 'Metric', noSeries: 'No data in this range: check that an SDK reports this metric',
+  rotation: 'Rotation', overrides: 'Overrides', role: 'Role',
+  people: 'People and contact points', channels: 'Channels', sendTest: 'Send test message', testSent: 'Test message sent', testFailed: 'Failed: {msg}',
+  notConfigured: 'Not configured', configured: 'Configured', silences: 'Silences', ingestKeys: 'Ingest keys', createKey: 'New key', revoke: 'Revoke',
+  keyShownOnce: 'New key (shown once, store it now):', users: 'Accounts', createUser: 'New account', forbidden: 'Not allowed: your role ({role}) cannot do this',
+  readOnly: 'Read-only: needs an admin', noPeople: 'No people yet: add them under people in the config', noSilences: 'No silences',
+  errorsByFp: 'Errors by fingerprint', pageLoadByPage: 'Page load by page', crashByRelease: 'Crash rate by release', crashByDevice: 'Crash rate by device', launch: 'Launch time',
+  count: 'Count', lastSeen: 'Last seen', breadcrumbs: 'Breadcrumbs', stack: 'Stack (masked)', funnels: 'Funnels', noErrors: 'No errors reported',
+  live: 'Live', reconnecting: 'Reconnecting…', lang: '中文', ended: 'ended', comment: 'Comment', create: 'Create', ends: 'Ends',
+};
+
+export const DICTS: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };
+
+export type T = (key: Key, vars?: Record<string, string | number>) => string;
+
+export function translator(lang: Lang): T {
+  const d = DICTS[lang];
+  return (key, vars) => d[key].replace(/\{(\w+)\}/g, (_m, k: string) => String(vars?.[k] ?? ''));
+}
+
+export const LangContext = createContext<{ lang: Lang; t: T; setLang: (l: Lang) => void }>({ lang: 'zh-CN', t: translator('zh-CN'), setLang: () => undefined });
+export const useI18n = () => useContext(LangContext);
+
+export function initialLang(): Lang {
+  const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('mgops.lang') : null;
+  return saved === 'en' ? 'en' : 'zh-CN';
+}
