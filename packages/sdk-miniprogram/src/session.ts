@@ -6,6 +6,7 @@
  * warning).
  */
 import type { StoragePort } from '@mgops/sdk-core';
+import { maskString } from '@mgops/protocol/mask';
 
 export interface Crumb {
   t: number;
@@ -54,7 +55,8 @@ export function createSession(store: StoragePort | undefined, now: () => number,
     s,
     prev,
     crumb(c, m) {
-      s.bc.push({ t: now(), c, m: m.slice(0, 200) });
+      // masked when recorded: breadcrumbs are stored on the device
+      s.bc.push({ t: now(), c, m: maskString(m.slice(0, 200)) });
       if (s.bc.length > 20) s.bc.shift();
     },
     save(lazy) {
