@@ -3,9 +3,10 @@
  * collector, and each metric read back through the API is compared with the value this test
  * computes independently from what it sent.
  */
-import { test, before, after } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../src/util/clock.js';
+import { PgStore } from '../src/storage/postgres/store.js';
 import { envelope, getJson, post, startPlatform, testConfig, uid, type Ev, type TestPlatform } from './helpers.js';
 
 const MIN = 60_000;
@@ -49,9 +50,15 @@ const sent = {
   db: durations(30, 5, 260),
 };
 
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const pgSchema = `mgops_catalogue_${process.pid}`;
+
+for (const engine of ['sqlite', 'postgres'] as const) describe(`every metric on ${engine}`, () => {
 before(async () => {
+  clock.set(T0);
   const config = testConfig((c) => {
     c.expected.featureUsage = { checkin: 10, diary: 'history' };
+    if (engine === 'postgres') c.storage = { engine: 'postgres', postgresUrl: PG_URL, postgresSchema: pgSchema };
   });
   tp = await startPlatform({ config, clock });
   const MP = { sdk: 'mgops-miniprogram' };
@@ -117,6 +124,11 @@ before(async () => {
 
 after(async () => {
   await tp.close();
+  if (engine === 'postgres') {
+    const pg = new PgStore(PG_URL, pgSchema);
+    await pg.dropSchema();
+    await pg.close();
+  }
 });
 
 test('latency metrics are the p95 of what was sent, judged against SPEC thresholds', async () => {
@@ -253,4 +265,6 @@ test('nothing is judged below the minimum samples', async () => {
   } finally {
     clock.set(T0);
   }
+});
+
 });

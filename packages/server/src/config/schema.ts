@@ -63,6 +63,7 @@ export const ConfigSchema = Type.Object(
       {
         engine: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
         postgresUrl: Type.Optional(Type.String()),
+        postgresSchema: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]*$', maxLength: 63 })),
       },
       { additionalProperties: false },
     ),

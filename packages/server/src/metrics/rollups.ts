@@ -7,14 +7,30 @@ import { mergeAgg, newAgg, type Agg, type RollupRow } from './agg.js';
 import type { RollupBuffer } from './buffer.js';
 
 export class Rollups {
+  /** reads in progress, and the flush (if any) that waits for them */
+  private readers = 0;
+  private flushing: Promise<number> | null = null;
+  private readonly idle: (() => void)[] = [];
+
   constructor(
     private readonly store: Store,
     readonly buffer: RollupBuffer,
   ) {}
 
+  /**
+   * Stored rows plus unflushed cells. A read and a flush never overlap (the store read is async):
+   * otherwise cells could move from the buffer to storage between the two halves of a read and be
+   * missed or counted twice.
+   */
   async rows(series: string[], dim: string, from: number, to: number): Promise<RollupRow[]> {
-    const stored = await this.store.readRollups({ series, dim, from, to });
-    return stored.concat(this.buffer.pending(new Set(series), dim, from, to));
+    while (this.flushing) await this.flushing.catch(() => 0);
+    this.readers++;
+    try {
+      const stored = await this.store.readRollups({ series, dim, from, to });
+      return stored.concat(this.buffer.pending(new Set(series), dim, from, to));
+    } finally {
+      if (--this.readers === 0) for (const wake of this.idle.splice(0)) wake();
+    }
   }
 
   /** One merged aggregate per series over [from, to), total (dim ""). */
@@ -36,7 +52,18 @@ export class Rollups {
   }
 
   async flush(): Promise<number> {
+    while (this.flushing) await this.flushing.catch(() => 0);
     if (this.buffer.size === 0) return 0;
+    this.flushing = this.flushOnce();
+    try {
+      return await this.flushing;
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  private async flushOnce(): Promise<number> {
+    while (this.readers > 0) await new Promise<void>((r) => this.idle.push(r));
     const { rows, watermark } = this.buffer.beginFlush();
     try {
       await this.store.writeRollups(rows, watermark);

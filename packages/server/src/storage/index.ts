@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Store } from './store.js';
 import { SqliteStore } from './sqlite/store.js';
+import { PgStore } from './postgres/store.js';
 import { SqliteAlerting } from './sqlite/alerting.js';
 
 export async function openStore(config: Config, dataDir: string): Promise<Store> {
-  if (config.storage.engine === 'postgres') {
-    throw new Error('storage.engine "postgres" is not available in this build yet; use "sqlite"');
-  }
-  const store = new SqliteStore(join(dataDir, 'mgops.db'));
+  const store: Store =
+    config.storage.engine === 'postgres' && config.storage.postgresUrl
+      ? new PgStore(config.storage.postgresUrl, config.storage.postgresSchema)
+      : new SqliteStore(join(dataDir, 'mgops.db'));
   await store.migrate();
   return store;
 }

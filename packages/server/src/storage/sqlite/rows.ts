@@ -1,24 +1,8 @@
-/** Row shapes of the SQLite tables and their conversions, shared by the reader and the writer. */
-import type { Category, EntityOp, KeyRecord, SosRecord } from '../store.js';
+/** Shapes that cross to the SQLite writer thread. */
+import type { Category, EntityOp } from '../store.js';
 import type { RollupRow } from '../../metrics/agg.js';
-import { Sketch } from '../../metrics/sketch.js';
-
-export type BatchRow = { seq: number; received_at: number; category: Category; app: string; env: string; meta: string; events: string };
-export type RollupDbRow = { series: string; dim: string; minute: number; val: string; n: number; bad: number; sum: number; min: number | null; max: number | null; sketch: string | null };
-export type SosDbRow = { app: string; sos_id: string; triggered_at: number; acknowledged_at: number | null; answered_at: number | null; by: string | null };
-export type KeyDbRow = { id: string; app: string; hash: string; prefix: string; created_at: number; revoked_at: number | null; note: string | null };
-
-export const toSos = (r: SosDbRow): SosRecord => ({
-  app: r.app, sosId: r.sos_id, triggeredAt: r.triggered_at, acknowledgedAt: r.acknowledged_at, answeredAt: r.answered_at, by: r.by,
-});
-export const toKey = (r: KeyDbRow): KeyRecord => ({
-  id: r.id, app: r.app, hash: r.hash, prefix: r.prefix, createdAt: r.created_at, revokedAt: r.revoked_at, note: r.note,
-});
-export const toRollup = (r: RollupDbRow): RollupRow => ({
-  series: r.series, dim: r.dim, minute: r.minute, val: r.val, n: r.n, bad: r.bad, sum: r.sum,
-  min: r.min ?? Infinity, max: r.max ?? -Infinity, sketch: r.sketch ? Sketch.parse(r.sketch) : null,
-});
-export const finite = (x: number) => (Number.isFinite(x) ? x : null);
+import type { RollupDbRow } from '../rows.js';
+export { finite, toKey, toRollup, toSos, type BatchRow, type KeyDbRow, type RollupDbRow, type SosDbRow } from '../rows.js';
 
 /** A batch as it crosses to the writer thread: each event already JSON, dedup keys flattened. */
 export type WireBatch = {
