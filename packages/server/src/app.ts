@@ -107,6 +107,7 @@ export async function buildPlatform(o: PlatformOptions): Promise<Platform> {
     privacy,
     writer,
     maxBodyBytes: config.ingest.maxBodyBytes,
+    maxConcurrentRequests: config.ingest.maxConcurrentRequests,
     settings: {
       apps: new Map(config.apps.map((a) => [a.id, new Set(a.environments)])),
       maxEventsPerBatch: config.ingest.maxEventsPerBatch,

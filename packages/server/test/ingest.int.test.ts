@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
+import http from 'node:http';
 import { envelope, getJson, post, startPlatform, testConfig, type TestPlatform } from './helpers.js';
 
 let tp: TestPlatform;
@@ -139,4 +140,29 @@ test('OpenAPI document describes the ingest endpoint and every event kind', asyn
   assert.equal(doc.openapi, '3.1.0');
   assert.ok(doc.paths['/api/v1/events']);
   for (const t of ['app_launch', 'sos', 'risk_labelled', 'unauthorised_op', 'resource', 'log']) assert.ok(doc.components.schemas[t], t);
+});
+
+test('too many requests in progress: 429 before the body is read, then serving again', async () => {
+  const tp2 = await startPlatform({ config: testConfig((c) => (c.ingest.maxConcurrentRequests = 2)) });
+  try {
+    const target = new URL(`${tp2.url}/api/v1/events`);
+    const body = JSON.stringify(envelope([pageLoad()]));
+    // two uploads that have sent their headers and half their body
+    const slow = [0, 1].map(() => {
+      const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'x-mgops-key': tp2.key, 'content-length': Buffer.byteLength(body) } });
+      const done = new Promise<number>((resolve) => req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); }));
+      req.write(body.slice(0, 100));
+      return { req, done };
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const third = await post(tp2.url, tp2.key, envelope([pageLoad()]));
+    assert.equal(third.status, 429);
+    assert.equal(third.json.code, 'OVERLOADED');
+    assert.equal(third.headers.get('retry-after'), '1');
+    for (const s of slow) s.req.end(body.slice(100));
+    assert.deepEqual(await Promise.all(slow.map((s) => s.done)), [200, 200]);
+    assert.equal((await post(tp2.url, tp2.key, envelope([pageLoad()]))).status, 200);
+  } finally {
+    await tp2.close();
+  }
 });

@@ -79,6 +79,7 @@ export const ConfigSchema = Type.Object(
         maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
         maxEventsPerBatch: Type.Integer({ minimum: 1, maximum: 1000 }),
         maxQueuedEvents: Type.Integer({ minimum: 1000 }),
+        maxConcurrentRequests: Type.Integer({ minimum: 1, maximum: 10_000 }),
         maxEventAge: Duration,
         maxFutureSkew: Duration,
         dimensionLimit: Type.Integer({ minimum: 1, maximum: 10_000 }),

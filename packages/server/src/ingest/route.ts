@@ -22,6 +22,8 @@ export type IngestDeps = {
   writer: IngestWriter;
   settings: PipelineSettings;
   maxBodyBytes: number;
+  /** requests being read or processed at once; beyond it 429 before the body is read */
+  maxConcurrentRequests: number;
   count: (what: 'accepted' | 'duplicate' | 'rejected', n: number) => void;
   reject: (reason: string) => void;
 };
@@ -69,8 +71,18 @@ export function registerIngest(app: FastifyInstance, d: IngestDeps): void {
       done(new ApiError('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json', 'content-type'));
     });
 
+    let inflight = 0;
     scope.post('/api/v1/events', {
+      onResponse: async () => {
+        inflight--;
+      },
       onRequest: async (req, reply) => {
+        inflight++;
+        if (inflight > d.maxConcurrentRequests) {
+          d.reject('overloaded');
+          reply.header('retry-after', '1');
+          throw new ApiError('OVERLOADED', 'too many requests in progress; retry later', undefined, 1);
+        }
         const key = req.headers['x-mgops-key'];
         if (typeof key !== 'string' || key === '') {
           d.reject('no_key');
