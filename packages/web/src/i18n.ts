@@ -28,6 +28,8 @@ const zh = {
   readOnly: '只读：需要管理员权限', noPeople: '暂无人员：请在配置文件 people 中添加', noSilences: '没有静默规则',
   errorsByFp: '错误（按指纹分组）', pageLoadByPage: '页面加载（按页面）', crashByRelease: '崩溃率（按版本）', crashByDevice: '崩溃率（按机型）', launch: '启动时间',
   count: '次数', lastSeen: '最近', breadcrumbs: '操作轨迹', stack: '调用栈（已脱敏）', funnels: '流程漏斗', noErrors: '暂无错误上报',
+  tl_opened: '触发', tl_upgraded: '级别升级', tl_value: '数值更新', tl_flapping: '抖动', tl_no_data: '无数据', tl_notified: '已发出通知', tl_suppressed: '已抑制',
+  tl_delivered: '已送达', tl_delivery_failed: '发送失败', tl_fallback: '改用备用渠道', tl_acknowledged: '已确认', tl_escalated: '已升级', tl_reopened: '重新触发', tl_resolved: '已恢复',
   live: '实时', reconnecting: '重连中…', lang: 'English', ended: '已结束', comment: '备注', create: '创建', ends: '结束',
 } as const;
 
@@ -58,6 +60,8 @@ const en: Record<Key, string> = {
   readOnly: 'Read-only: needs an admin', noPeople: 'No people yet: add them under people in the config', noSilences: 'No silences',
   errorsByFp: 'Errors by fingerprint', pageLoadByPage: 'Page load by page', crashByRelease: 'Crash rate by release', crashByDevice: 'Crash rate by device', launch: 'Launch time',
   count: 'Count', lastSeen: 'Last seen', breadcrumbs: 'Breadcrumbs', stack: 'Stack (masked)', funnels: 'Funnels', noErrors: 'No errors reported',
+  tl_opened: 'Opened', tl_upgraded: 'Upgraded', tl_value: 'Value', tl_flapping: 'Flapping', tl_no_data: 'No data', tl_notified: 'Notified', tl_suppressed: 'Suppressed',
+  tl_delivered: 'Delivered', tl_delivery_failed: 'Delivery failed', tl_fallback: 'Fallback channel', tl_acknowledged: 'Acknowledged', tl_escalated: 'Escalated', tl_reopened: 'Reopened', tl_resolved: 'Resolved',
   live: 'Live', reconnecting: 'Reconnecting…', lang: '中文', ended: 'ended', comment: 'Comment', create: 'Create', ends: 'Ends',
 };
 

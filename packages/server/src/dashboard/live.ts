@@ -45,11 +45,9 @@ export function registerLive(app: FastifyInstance, o: { everyMs: number }): { se
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 3000\n\n');
     const send = (event: string, data: string) => res.write(`event: ${event}\ndata: ${data}\n\n`);
-    // a new client gets the current state at once
+    // a new client gets the last known state at once; changes follow with the next poll
     for (const [topic, body] of last) send(topic, body);
     clients.add(send);
-    last.clear();
-    void poll().catch(() => undefined);
     const ping = setInterval(() => res.write(': ping\n\n'), 20_000);
     req.raw.on('close', () => {
       clearInterval(ping);

@@ -53,7 +53,33 @@ function testDelivery(type: ChannelType, target: string, to: string | undefined)
   }
 }
 
+const SPARK_SPAN = 6 * 3_600_000;
+const SPARK_STEP = 15 * 60_000;
+
+/** Every matrix metric over the last 6 h in 15-minute steps, computed at most once a minute. */
+function sparklines(p: Platform): () => Promise<{ at: number; series: Record<string, (number | null)[]> }> {
+  let cached: { at: number; series: Record<string, (number | null)[]> } | null = null;
+  let pending: Promise<{ at: number; series: Record<string, (number | null)[]> }> | null = null;
+  return async () => {
+    const now = p.clock.now();
+    if (cached && now - cached.at < 60_000) return cached;
+    pending ??= (async () => {
+      const to = Math.ceil(now / 60_000) * 60_000;
+      const series: Record<string, (number | null)[]> = {};
+      for (const id of new Set(p.config.matrix.map((r) => r.metric))) {
+        series[id] = await p.metrics.series(id, to - SPARK_SPAN, to, SPARK_STEP).then((pts) => pts.map((x) => x.value), () => []);
+      }
+      cached = { at: now, series };
+      pending = null;
+      return cached;
+    })();
+    return pending;
+  };
+}
+
 export function registerDashboardApi(app: FastifyInstance, p: Platform): void {
+  const sparks = sparklines(p);
+  app.get('/api/v1/sparklines', async () => sparks());
   app.get('/api/v1/sos', async () => {
     const now = p.clock.now();
     const dayStart = Math.floor((now + SHANGHAI) / DAY) * DAY - SHANGHAI;

@@ -4,7 +4,7 @@ import { api, HttpError, type Alert, type AlertDetail, type Me } from '../api';
 import { Empty, Gate } from '../components/States';
 import { fmtDuration, fmtTime, fmtValue } from '../format';
 import { useApi, useLive, useNow } from '../hooks';
-import { useI18n, type Key } from '../i18n';
+import { DICTS, useI18n, type Key } from '../i18n';
 
 export function Alerts({ me, id }: { me: Me; id: string | undefined }) {
   return id ? <AlertView me={me} id={id} /> : <AlertList />;
@@ -135,10 +135,9 @@ function AlertView({ me, id }: { me: Me; id: string }) {
   );
 }
 
-const KIND_KEY: Record<string, Key> = { acknowledged: 'acknowledged', resolved: 'resolved', opened: 'firing' };
 function timelineLabel(kind: string, t: (k: Key) => string): string {
-  const k = KIND_KEY[kind];
-  return k ? t(k) : kind;
+  const k = `tl_${kind}`;
+  return k in DICTS.en ? t(k as Key) : kind;
 }
 
 function describe(d: Record<string, unknown>): string {

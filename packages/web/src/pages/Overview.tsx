@@ -4,7 +4,7 @@
  * and the full monitoring matrix with sparklines — all kept live over SSE.
  */
 import { useEffect, useState } from 'react';
-import { api, type Alert, type MatrixRow, type Oncall, type SeriesPoint, type SosPanel } from '../api';
+import { api, type Alert, type MatrixRow, type Oncall, type SosPanel } from '../api';
 import { Spark } from '../components/Spark';
 import { Empty, Gate } from '../components/States';
 import { fmtDuration, fmtTime, fmtValue, LEVEL_ORDER } from '../format';
@@ -17,6 +17,7 @@ export function Overview() {
   const matrix = useApi<Matrix>('/api/v1/matrix');
   const alerts = useApi<Alert[]>('/api/alerts?status=firing,acknowledged&limit=200');
   const sos = useApi<SosPanel>('/api/v1/sos');
+  const sparks = useSparklines();
   useLive<Matrix>('matrix', matrix.set);
   useLive<Alert[]>('alerts', (all) => alerts.set(all.filter((a) => a.status !== 'resolved')));
   useLive<SosPanel>('sos', sos.set);
@@ -45,7 +46,7 @@ export function Overview() {
       </div>
       <section className="card">
         <h2>{t('matrix')}</h2>
-        <Gate l={matrix}>{(m) => <MatrixTable rows={m.rows} />}</Gate>
+        <Gate l={matrix}>{(m) => <MatrixTable rows={m.rows} sparks={sparks} />}</Gate>
       </section>
     </div>
   );
@@ -142,31 +143,26 @@ function SosBox({ sos }: { sos: SosPanel }) {
   );
 }
 
-const STATE_RANK: Record<string, number> = { critical: 0, warning: 1, ok: 2, insufficient: 3 };
-
-function MatrixTable({ rows }: { rows: MatrixRow[] }) {
-  const { t, lang } = useI18n();
+/** Sparklines of every matrix row in one request (cached by the server for a minute). */
+function useSparklines(): Record<string, (number | null)[]> {
   const [sparks, setSparks] = useState<Record<string, (number | null)[]>>({});
-  const ids = rows.map((r) => r.metric).join(',');
   useEffect(() => {
     let live = true;
-    const load = () =>
-      Promise.all(
-        ids.split(',').map((id) =>
-          api<{ points: SeriesPoint[] }>(`/api/v1/metrics/${id}?from=now-6h&step=15m`).then(
-            (s) => [id, s.points.map((p) => p.value)] as const,
-            () => [id, []] as const,
-          ),
-        ),
-      ).then((pairs) => live && setSparks(Object.fromEntries(pairs)));
-    const first = setTimeout(load, 50);
+    const load = () => api<{ series: Record<string, (number | null)[]> }>('/api/v1/sparklines').then((s) => live && setSparks(s.series), () => undefined);
+    void load();
     const every = setInterval(load, 60_000);
     return () => {
       live = false;
-      clearTimeout(first);
       clearInterval(every);
     };
-  }, [ids]);
+  }, []);
+  return sparks;
+}
+
+const STATE_RANK: Record<string, number> = { critical: 0, warning: 1, ok: 2, insufficient: 3 };
+
+function MatrixTable({ rows, sparks }: { rows: MatrixRow[]; sparks: Record<string, (number | null)[]> }) {
+  const { t, lang } = useI18n();
   if (rows.every((r) => r.samples === 0 && r.value === null)) return <Empty>{t('noData')}</Empty>;
   const sorted = [...rows].sort((a, b) => (STATE_RANK[a.state] ?? 9) - (STATE_RANK[b.state] ?? 9));
   return (
