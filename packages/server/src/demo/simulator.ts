@@ -1,0 +1,179 @@
+/**
+ * The traffic simulator: N simulated MindGuard users on a WeChat device mix, opening the
+ * mini-program at a daily rhythm (compressed by `speed`), each session run by the real
+ * mini-program SDK in the runtime simulation against the simulated back end (real Node SDK).
+ * Faults are injected and removed while it runs; counters say what was sent.
+ */
+import { SimStorage } from '../../../sdk-miniprogram/test/sim/index.js';
+import { SimulatedBackend } from './backend.js';
+import { ClientLane, DEVICE_MIX, type SimUser } from './client.js';
+import { rhythmAt, seeded, weighted, type Rng } from './random.js';
+import { Faults, SCENARIOS, type ScenarioName } from './scenarios.js';
+
+export type SimulatorOptions = {
+  endpoint: string;
+  key: string;
+  users?: number;
+  seed?: number;
+  /** simulated time runs this much faster than real time (daily rhythm, ops team, reviewers) */
+  speed?: number;
+  /** sessions a user opens per simulated hour at the peak of the day */
+  sessionsPerUserHour?: number;
+  /** concurrent mini-program sessions (each its own SDK instance) */
+  lanes?: number;
+  /** Asia/Shanghai hour the simulated day starts at */
+  startHour?: number;
+  tickMs?: number;
+  gaugeEveryMs?: number;
+  log?: (msg: string) => void;
+};
+
+export type SimulatorStats = {
+  users: number;
+  sessions: number;
+  crashes: number;
+  skipped: number;
+  actions: Record<string, number>;
+  backend: SimulatedBackend['counts'];
+  /** events captured and delivered by the SDKs (Node SDK; mini-program lanes) */
+  nodeSdk: { captured: number; delivered: number; dropped: number };
+  active: { name: ScenarioName; since: number }[];
+  simulatedTime: string;
+};
+
+export class Simulator {
+  readonly faults = new Faults();
+  readonly backend: SimulatedBackend;
+  private readonly rng: Rng;
+  private readonly users: SimUser[] = [];
+  private readonly free: ClientLane[] = [];
+  private readonly o: Required<Omit<SimulatorOptions, 'log' | 'seed'>> & Pick<SimulatorOptions, 'log'>;
+  private readonly startedAt = Date.now();
+  private readonly simStart: number;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private owed = 0;
+  private running = new Set<Promise<unknown>>();
+  private readonly crashedUsers: SimUser[] = [];
+  private readonly busy = new Set<string>();
+  readonly stats: Omit<SimulatorStats, 'backend' | 'nodeSdk' | 'active' | 'simulatedTime'> = { users: 0, sessions: 0, crashes: 0, skipped: 0, actions: {} };
+
+  constructor(opts: SimulatorOptions) {
+    this.o = {
+      endpoint: opts.endpoint, key: opts.key, users: opts.users ?? 300, speed: opts.speed ?? 12, sessionsPerUserHour: opts.sessionsPerUserHour ?? 3,
+      lanes: opts.lanes ?? 8, startHour: opts.startHour ?? 9, tickMs: opts.tickMs ?? 250, gaugeEveryMs: opts.gaugeEveryMs ?? 5000, log: opts.log,
+    };
+    this.rng = seeded(opts.seed ?? 20250106);
+    this.backend = new SimulatedBackend({ endpoint: this.o.endpoint, key: this.o.key, faults: this.faults, rng: this.rng, speed: this.o.speed });
+    const day = Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000;
+    this.simStart = day + this.o.startHour * 3_600_000;
+    for (let i = 0; i < this.o.users; i++) {
+      const device = weighted(this.rng, DEVICE_MIX);
+      const network = weighted(this.rng, [['wifi', 55], ['5g', 25], ['4g', 18], ['3g', 2]] as const);
+      this.users.push({ id: `demo-user-${String(i).padStart(5, '0')}`, device, storage: new SimStorage(), network });
+    }
+    this.stats.users = this.users.length;
+    for (let i = 0; i < this.o.lanes; i++) this.free.push(new ClientLane({ endpoint: this.o.endpoint, key: this.o.key }, this.backend, this.faults, this.rng));
+    this.faults.onChange((name, on) => this.onFault(name, on));
+  }
+
+  /** Simulated wall time (the daily rhythm follows it). */
+  simNow(): number {
+    return this.simStart + (Date.now() - this.startedAt) * this.o.speed;
+  }
+
+  start(): this {
+    this.backend.startGauges(this.o.gaugeEveryMs);
+    this.timer = setInterval(() => this.tick(), this.o.tickMs);
+    this.timer.unref();
+    this.o.log?.(`demo traffic: ${this.o.users} simulated users, ${this.o.lanes} concurrent sessions, time ×${this.o.speed}`);
+    return this;
+  }
+
+  private tick(): void {
+    const perMs = (this.o.users * this.o.sessionsPerUserHour * this.o.speed) / 3_600_000;
+    this.owed += perMs * this.o.tickMs * rhythmAt(this.simNow());
+    while (this.owed >= 1) {
+      this.owed -= 1;
+      if (!this.launch()) {
+        this.stats.skipped++;
+        this.owed = Math.min(this.owed, this.o.lanes);
+        break;
+      }
+    }
+  }
+
+  /** Starts one session on a free lane; a user whose app crashed reopens it first. */
+  private launch(user?: SimUser, forced?: 'checkin' | 'sos'): boolean {
+    const lane = this.free.pop();
+    if (!lane) return false;
+    let u = user ?? this.crashedUsers.shift();
+    // one session per user at a time (a phone runs one copy of the mini-program)
+    for (let i = 0; !u && i < 5; i++) {
+      const c = this.users[Math.floor(this.rng() * this.users.length)];
+      if (c && !this.busy.has(c.id)) u = c;
+    }
+    if (!u) {
+      this.free.push(lane);
+      return false;
+    }
+    const busyId = u.id;
+    this.busy.add(busyId);
+    const p = lane
+      .session(u, forced)
+      .then((r) => {
+        this.stats.sessions++;
+        this.stats.actions[r.action] = (this.stats.actions[r.action] ?? 0) + 1;
+        if (r.crashed) {
+          this.stats.crashes++;
+          this.crashedUsers.push(u);
+        }
+        if (this.rng() < 0.01) this.backend.securityNoise(u.id);
+      })
+      .catch((err: unknown) => this.o.log?.(`demo session failed: ${(err as Error).message}`))
+      .finally(() => {
+        this.busy.delete(busyId);
+        this.free.push(lane);
+        this.running.delete(p);
+      });
+    this.running.add(p);
+    return true;
+  }
+
+  inject(name: ScenarioName): void {
+    this.faults.inject(name);
+  }
+
+  remove(name: ScenarioName): boolean {
+    return this.faults.remove(name);
+  }
+
+  private onFault(name: ScenarioName, on: boolean): void {
+    this.o.log?.(`demo scenario ${on ? 'injected' : 'removed'}: ${name} (${SCENARIOS[name].seed})`);
+    if (on && name === 'brute-force-login') this.backend.bruteForce();
+    if (on && name === 'unauthorised-operation') this.backend.unauthorised();
+    // an SOS pressed now, so the scenario shows at once (the team does not answer it)
+    if (on && name === 'sos-unanswered') this.backend.pressSos(this.users[0]?.id ?? 'demo-user-00000');
+    if (!on && name === 'sos-unanswered') this.backend.answerAllOpen();
+  }
+
+  snapshot(): SimulatorStats {
+    const s = this.backend.sdk.client.stats();
+    const dropped = Object.values(s.dropped).reduce((a, b) => a + b, 0);
+    return {
+      ...this.stats,
+      actions: { ...this.stats.actions },
+      backend: { ...this.backend.counts },
+      nodeSdk: { captured: s.captured, delivered: s.delivered, dropped },
+      active: this.faults.list(),
+      simulatedTime: new Date(this.simNow()).toISOString(),
+    };
+  }
+
+  /** Waits for running sessions, sends what is queued. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([...this.running]);
+    await this.backend.close();
+  }
+}

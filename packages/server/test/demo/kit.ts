@@ -1,0 +1,84 @@
+/**
+ * End-to-end demo rig: the whole platform (collector, storage, metrics, rules, alerting) with the
+ * demo plugins exactly as `mgops start --demo` wires them, a time-compressed simulator, and a
+ * shiftable wall clock: `shift(ms)` moves `Date.now()` for everything in this process at once
+ * (SDKs, collector, rules, receivers), so 5-minute windows pass in a moment of real time.
+ */
+import { alertingPlugin } from '../../src/alerting/plugin.js';
+import type { Alert } from '../../src/alerting/model.js';
+import type { Config } from '../../src/config/schema.js';
+import { demoPlugins, type DemoOptions } from '../../src/demo/plugin.js';
+import type { DemoReceivers } from '../../src/demo/receivers.js';
+import type { Simulator } from '../../src/demo/simulator.js';
+import { getJson, sleep, startPlatform, testConfig, type TestPlatform } from '../helpers.js';
+
+const realNow = Date.now.bind(Date);
+let offset = 0;
+Date.now = () => realNow() + offset;
+
+/** Moves this process's wall clock forward. */
+export function shift(ms: number): void {
+  offset += ms;
+}
+
+export type MatrixRow = { metric: string; state: string; value: number | null };
+
+export type DemoRig = {
+  tp: TestPlatform;
+  sim: Simulator;
+  rx: DemoReceivers;
+  alerts(status?: string): Promise<Alert[]>;
+  matrix(): Promise<MatrixRow[]>;
+  waitFor<T>(label: string, fn: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+};
+
+export async function startDemoRig(o: DemoOptions & { edit?: (c: Config) => void } = {}): Promise<DemoRig> {
+  const demo = demoPlugins({ users: 400, speed: 60, lanes: 10, tickMs: 100, gaugeEveryMs: 1000, seed: 7, ...o });
+  const config = testConfig((c) => {
+    c.server.publicUrl = 'https://ops.mindguard.example';
+    // SOS limits in seconds, shortened for the test (the rule is the same)
+    c.metrics.sos_response_time = { ...c.metrics.sos_response_time, warn: 3, crit: 6 } as NonNullable<Config['metrics']['sos_response_time']>;
+    o.edit?.(c);
+  });
+  const tp = await startPlatform({ config, plugins: [demo.before, alertingPlugin({ evaluateEveryMs: 500, maxSleepMs: 200 }), demo.after] });
+  const sim = await demo.ready;
+  const rx = demo.receivers;
+  if (!rx) throw new Error('demo receivers did not start');
+  const rig: DemoRig = {
+    tp,
+    sim,
+    rx,
+    alerts: (status) => getJson<Alert[]>(`${tp.url}/api/alerts${status ? `?status=${status}` : ''}`),
+    matrix: async () => (await getJson<{ rows: MatrixRow[] }>(`${tp.url}/api/v1/matrix`)).rows,
+    async waitFor(label, fn, timeoutMs = 30_000) {
+      const end = realNow() + timeoutMs;
+      for (;;) {
+        const v = await fn();
+        if (v) return v;
+        if (realNow() > end) throw new Error(`timed out waiting for ${label}`);
+        await sleep(200);
+      }
+    },
+    close: async () => {
+      await tp.close();
+    },
+  };
+  return rig;
+}
+
+/** The open (not resolved) alert of a metric, if any. */
+export async function openAlert(rig: DemoRig, metric: string): Promise<Alert | undefined> {
+  return (await rig.alerts('firing,acknowledged')).find((a) => a.metricId === metric);
+}
+
+/** Healthy traffic long enough for a full window of normal values, then the alert resolves. */
+export async function resolveAfterWindow(rig: DemoRig, metric: string, windowMs: number): Promise<Alert> {
+  for (let i = 0; i < 3; i++) {
+    shift(windowMs + 60_000);
+    await sleep(2500);
+    const a = (await rig.alerts('resolved')).find((x) => x.metricId === metric);
+    if (a) return a;
+  }
+  return rig.waitFor(`${metric} resolved`, async () => (await rig.alerts('resolved')).find((x) => x.metricId === metric), 15_000);
+}
