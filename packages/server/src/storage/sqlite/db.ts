@@ -6,7 +6,7 @@ import { MIGRATIONS } from './migrations.js';
 export type Db = Database.Database;
 
 /** Opens the database file in WAL mode and applies pending migrations. */
-export function openDb(file: string): Db {
+export function openDb(file: string, cacheKib = 8000): Db {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -14,7 +14,7 @@ export function openDb(file: string): Db {
   // only an OS crash or power loss can lose the last ones.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -32000');
+  db.pragma(`cache_size = -${cacheKib}`);
   db.pragma('wal_autocheckpoint = 4000');
   db.pragma('foreign_keys = ON');
   return db;

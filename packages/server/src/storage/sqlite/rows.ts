@@ -10,10 +10,11 @@ export type WireBatch = {
   env: string;
   meta: string;
   receivedAt: number;
-  events: string[];
-  category: Category[];
+  count: number;
+  /** the events of each category as one JSON array, with the batch index of each element */
+  groups: { category: Category; json: string; idx: number[] }[];
   /** ts0, h0, ts1, h1, … */
-  dedup: number[];
+  dedup: Float64Array;
   ops: EntityOp[];
 };
 

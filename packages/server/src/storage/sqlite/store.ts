@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import type {
-  BatchWrite, Category, CommitResult, EventQuery, KeyRecord, PruneResult, RiskStats,
+  BatchWrite, Category, CommitResult, EntityOp, EventQuery, KeyRecord, PruneResult, RiskStats,
   RollupQuery, SosRecord, Store, StoredBatch, StoredEvent, BatchMeta,
 } from '../store.js';
 import type { RollupRow } from '../../metrics/agg.js';
@@ -15,24 +15,38 @@ import { Checkpointer } from './checkpointer.js';
 import { WriterClient } from './writer-client.js';
 import { toKey, toRollup, toSos, toWireRollup, type BatchRow, type KeyDbRow, type RollupDbRow, type SosDbRow, type WireBatch } from './rows.js';
 
-/** Serialises a batch for the writer: each event as JSON, dedup keys flattened. */
-function toWire(b: BatchWrite): WireBatch {
-  const dedup = new Array<number>(2 * b.dedup.length);
+/**
+ * Serialises a batch for the writer: the events of each category as one JSON string, dedup keys
+ * in a typed array, and only the entity ops that may change something (a user already recorded
+ * as active today is not sent again), so the copy to the writer thread stays small.
+ */
+function toWire(b: BatchWrite, userDaysDone: Set<string>): WireBatch {
+  const dedup = new Float64Array(2 * b.dedup.length);
   for (let i = 0; i < b.dedup.length; i++) {
     dedup[2 * i] = b.dedup[i]!.ts;
     dedup[2 * i + 1] = b.dedup[i]!.h;
   }
+  const byCat = new Map<Category, { events: StoredEvent[]; idx: number[] }>();
+  b.events.forEach((e, i) => {
+    const cat = b.category[i]!;
+    let g = byCat.get(cat);
+    if (!g) byCat.set(cat, (g = { events: [], idx: [] }));
+    g.events.push(e);
+    g.idx.push(i);
+  });
   return {
     app: b.app,
     env: b.env,
     meta: JSON.stringify({ release: b.release, sdk: b.sdk, ctx: b.ctx }),
     receivedAt: b.receivedAt,
-    events: b.events.map((e) => JSON.stringify(e)),
-    category: b.category,
+    count: b.events.length,
+    groups: [...byCat].map(([category, g]) => ({ category, json: JSON.stringify(g.events), idx: g.idx })),
     dedup,
-    ops: b.ops,
+    ops: b.ops.filter((op) => op.kind !== 'user_active' || !userDaysDone.has(userDayKey(op))),
   };
 }
+
+const userDayKey = (op: Extract<EntityOp, { kind: 'user_active' }>) => `${op.day}|${op.app}|${op.uid}`;
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
@@ -40,6 +54,7 @@ export class SqliteStore implements Store {
   private readonly s: Record<string, Statement>;
   private readonly checkpointer: Checkpointer;
   private readonly writer: WriterClient;
+  private readonly userDaysDone = new Set<string>();
 
   constructor(private readonly file: string) {
     this.db = openDb(file);
@@ -62,7 +77,17 @@ export class SqliteStore implements Store {
   }
 
   async commit(batches: BatchWrite[]): Promise<CommitResult[]> {
-    return this.writer.call<CommitResult[]>('commit', batches.map(toWire));
+    const results = await this.writer.call<CommitResult[]>('commit', batches.map((b) => toWire(b, this.userDaysDone)));
+    // remember the user-days now committed (only after the commit, so a failure loses nothing)
+    batches.forEach((b, k) => {
+      for (const op of b.ops) {
+        if (op.kind === 'user_active' && results[k]!.fresh[op.i]) {
+          if (this.userDaysDone.size >= 200_000) this.userDaysDone.clear();
+          this.userDaysDone.add(userDayKey(op));
+        }
+      }
+    });
+    return results;
   }
 
   private toBatch(r: BatchRow): StoredBatch {

@@ -5,7 +5,7 @@ import { SqliteWrites, type WriteOp } from './writes.js';
 
 type Request = { id: number; op: WriteOp | 'close'; args: unknown[] };
 
-const db = openDb((workerData as { file: string }).file);
+const db = openDb((workerData as { file: string }).file, 16_000);
 migrate(db);
 db.pragma('wal_autocheckpoint = 0');
 const writes = new SqliteWrites(db);

@@ -59,7 +59,7 @@ export class SqliteWrites {
   }
 
   /** One multi-row INSERT … RETURNING per chunk: the rows it returns are the new events. */
-  private insertIds(dedup: number[]): boolean[] {
+  private insertIds(dedup: Float64Array): boolean[] {
     const count = dedup.length / 2;
     const fresh: boolean[] = new Array<boolean>(count).fill(false);
     for (let start = 0; start < count; start += 500) {
@@ -69,7 +69,7 @@ export class SqliteWrites {
         stmt = this.db.prepare(`INSERT INTO event_ids (ts, h) VALUES ${'(?, ?),'.repeat(n).slice(0, -1)} ON CONFLICT DO NOTHING RETURNING ts, h`);
         this.idStmts.set(n, stmt);
       }
-      const args = dedup.slice(2 * start, 2 * (start + n));
+      const args = Array.from(dedup.subarray(2 * start, 2 * (start + n)));
       const where = new Map<string, number>();
       for (let i = 0; i < n; i++) {
         const k = `${args[2 * i]}|${args[2 * i + 1]}`;
@@ -85,17 +85,13 @@ export class SqliteWrites {
 
   private commitOne(b: WireBatch): CommitResult {
     const fresh = this.insertIds(b.dedup);
-    const byCat = new Map<Category, string[]>();
-    for (let i = 0; i < b.events.length; i++) {
-      if (!fresh[i]) continue;
-      const cat = b.category[i]!;
-      let list = byCat.get(cat);
-      if (!list) byCat.set(cat, (list = []));
-      list.push(b.events[i]!);
-    }
     let seq = 0;
-    for (const [cat, evs] of byCat) {
-      const r = this.s.insBatch!.run(b.receivedAt, cat, b.app, b.env, b.meta, `[${evs.join(',')}]`, evs.length);
+    for (const g of b.groups) {
+      const keep = g.idx.filter((i) => fresh[i]).length;
+      if (keep === 0) continue;
+      // usually every event is new and the JSON is written as it came; else drop the duplicates
+      const json = keep === g.idx.length ? g.json : JSON.stringify((JSON.parse(g.json) as unknown[]).filter((_, k) => fresh[g.idx[k]!]));
+      const r = this.s.insBatch!.run(b.receivedAt, g.category, b.app, b.env, b.meta, json, keep);
       seq = Number(r.lastInsertRowid);
     }
     for (const op of b.ops) if (fresh[op.i]) this.applyOp(op);
