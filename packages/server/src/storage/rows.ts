@@ -1,5 +1,5 @@
 /** Row shapes of the store's tables (the same in SQLite and PostgreSQL) and their conversions. */
-import type { Category, KeyRecord, SosRecord } from './store.js';
+import type { BatchMeta, Category, EventQuery, KeyRecord, SosRecord, Store, StoredBatch, StoredEvent } from './store.js';
 import type { RollupRow } from '../metrics/agg.js';
 import { Sketch } from '../metrics/sketch.js';
 
@@ -20,3 +20,25 @@ export const toRollup = (r: RollupDbRow): RollupRow => ({
 });
 export const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
+
+export function toBatch(r: BatchRow): StoredBatch {
+  const meta = JSON.parse(r.meta) as Pick<BatchMeta, 'release' | 'sdk' | 'ctx'>;
+  return { seq: r.seq, receivedAt: r.received_at, category: r.category, app: r.app, env: r.env, ...meta, events: JSON.parse(r.events) as StoredEvent[] };
+}
+
+export type FoundEvent = Awaited<ReturnType<Store['findEvents']>>[number];
+
+/**
+ * Adds the events of a batch row (newest first) that match the query; false once `limit` is
+ * reached. Shared by every backend's findEvents.
+ */
+export function collectEvents(row: BatchRow, q: EventQuery, types: Set<string> | null, out: FoundEvent[]): boolean {
+  const b = toBatch(row);
+  for (let i = b.events.length - 1; i >= 0; i--) {
+    const e = b.events[i]!;
+    if (e.t < q.from || e.t > q.to || (types && !types.has(e.type))) continue;
+    out.push({ ...e, app: b.app, env: b.env, release: b.release, ctx: b.ctx });
+    if (out.length >= q.limit) return false;
+  }
+  return true;
+}

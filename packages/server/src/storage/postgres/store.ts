@@ -4,12 +4,12 @@
  */
 import pg from 'pg';
 import type {
-  BatchMeta, BatchWrite, Category, CommitResult, EntityOp, EventQuery, KeyRecord, PruneResult,
+  BatchWrite, Category, CommitResult, EntityOp, EventQuery, KeyRecord, PruneResult,
   RiskStats, RollupQuery, SosRecord, Store, StoredBatch, StoredEvent,
 } from '../store.js';
 import type { RollupRow } from '../../metrics/agg.js';
 import { mergeAgg } from '../../metrics/agg.js';
-import { finite, toKey, toRollup, toSos, type BatchRow, type KeyDbRow, type RollupDbRow, type SosDbRow } from '../rows.js';
+import { collectEvents, finite, toBatch, toKey, toRollup, toSos, type BatchRow, type FoundEvent, type KeyDbRow, type RollupDbRow, type SosDbRow } from '../rows.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
 // BIGINT (int8) values here are times and hashes below 2^53: read them as numbers.
@@ -130,14 +130,9 @@ export class PgStore implements Store {
     }
   }
 
-  private toBatch(r: BatchRow): StoredBatch {
-    const meta = JSON.parse(r.meta) as Pick<BatchMeta, 'release' | 'sdk' | 'ctx'>;
-    return { seq: r.seq, receivedAt: r.received_at, category: r.category, app: r.app, env: r.env, ...meta, events: JSON.parse(r.events) as StoredEvent[] };
-  }
-
   async batchesAfter(seq: number, limit: number): Promise<StoredBatch[]> {
     const { rows } = await this.pool.query<BatchRow>('SELECT * FROM batches WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]);
-    return rows.map((r) => this.toBatch(r));
+    return rows.map((r) => toBatch(r));
   }
 
   async findEvents(q: EventQuery) {
@@ -149,15 +144,9 @@ export class PgStore implements Store {
       `SELECT * FROM batches WHERE category = ANY($1) AND received_at >= $2 ${q.app ? 'AND app = $3' : ''} ORDER BY seq DESC LIMIT 5000`,
       args,
     );
-    const out: Awaited<ReturnType<Store['findEvents']>> = [];
+    const out: FoundEvent[] = [];
     for (const row of rows) {
-      const b = this.toBatch(row);
-      for (let i = b.events.length - 1; i >= 0; i--) {
-        const e = b.events[i]!;
-        if (e.t < q.from || e.t > q.to || (types && !types.has(e.type))) continue;
-        out.push({ ...e, app: b.app, env: b.env, release: b.release, ctx: b.ctx });
-        if (out.length >= q.limit) return out;
-      }
+      if (!collectEvents(row, q, types, out)) return out;
     }
     return out;
   }

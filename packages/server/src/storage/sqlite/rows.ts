@@ -2,7 +2,7 @@
 import type { Category, EntityOp } from '../store.js';
 import type { RollupRow } from '../../metrics/agg.js';
 import type { RollupDbRow } from '../rows.js';
-export { finite, toKey, toRollup, toSos, type BatchRow, type KeyDbRow, type RollupDbRow, type SosDbRow } from '../rows.js';
+export { collectEvents, finite, toBatch, toKey, toRollup, toSos, type BatchRow, type FoundEvent, type KeyDbRow, type RollupDbRow, type SosDbRow } from '../rows.js';
 
 /** A batch as it crosses to the writer thread: each event already JSON, dedup keys flattened. */
 export type WireBatch = {

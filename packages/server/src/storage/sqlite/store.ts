@@ -7,13 +7,13 @@ import { statSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import type {
   BatchWrite, Category, CommitResult, EntityOp, EventQuery, KeyRecord, PruneResult, RiskStats,
-  RollupQuery, SosRecord, Store, StoredBatch, StoredEvent, BatchMeta,
+  RollupQuery, SosRecord, Store, StoredBatch, StoredEvent,
 } from '../store.js';
 import type { RollupRow } from '../../metrics/agg.js';
 import { openDb, migrate, type Db } from './db.js';
 import { Checkpointer } from './checkpointer.js';
 import { WriterClient } from './writer-client.js';
-import { toKey, toRollup, toSos, toWireRollup, type BatchRow, type KeyDbRow, type RollupDbRow, type SosDbRow, type WireBatch } from './rows.js';
+import { collectEvents, toBatch, toKey, toRollup, toSos, toWireRollup, type BatchRow, type FoundEvent, type KeyDbRow, type RollupDbRow, type SosDbRow, type WireBatch } from './rows.js';
 
 /**
  * Serialises a batch for the writer: the events of each category as one JSON string, dedup keys
@@ -90,20 +90,15 @@ export class SqliteStore implements Store {
     return results;
   }
 
-  private toBatch(r: BatchRow): StoredBatch {
-    const meta = JSON.parse(r.meta) as Pick<BatchMeta, 'release' | 'sdk' | 'ctx'>;
-    return { seq: r.seq, receivedAt: r.received_at, category: r.category, app: r.app, env: r.env, ...meta, events: JSON.parse(r.events) as StoredEvent[] };
-  }
-
   async batchesAfter(seq: number, limit: number): Promise<StoredBatch[]> {
     const rows = this.db.prepare('SELECT * FROM batches WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as BatchRow[];
-    return rows.map((r) => this.toBatch(r));
+    return rows.map((r) => toBatch(r));
   }
 
   async findEvents(q: EventQuery) {
     const cats = q.categories && q.categories.length > 0 ? q.categories : (['business', 'system', 'security', 'exception'] as Category[]);
     const types = q.types && q.types.length > 0 ? new Set(q.types) : null;
-    const out: Awaited<ReturnType<Store['findEvents']>> = [];
+    const out: FoundEvent[] = [];
     // newest first by rowid; received_at grows with seq, so the scan stops at the window start.
     // Filtering on the leading columns never loads the events blob of rows it skips.
     const stmt = this.db.prepare(
@@ -114,13 +109,7 @@ export class SqliteStore implements Store {
     let scanned = 0;
     for (const row of stmt.iterate(...args) as IterableIterator<BatchRow>) {
       if (row.received_at < q.from || ++scanned > 20_000) break;
-      const b = this.toBatch(row);
-      for (let i = b.events.length - 1; i >= 0; i--) {
-        const e = b.events[i]!;
-        if (e.t < q.from || e.t > q.to || (types && !types.has(e.type))) continue;
-        out.push({ ...e, app: b.app, env: b.env, release: b.release, ctx: b.ctx });
-        if (out.length >= q.limit) return out;
-      }
+      if (!collectEvents(row, q, types, out)) return out;
     }
     return out;
   }
