@@ -79,6 +79,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         </div>
       </header>
       <main>
+        {me.mustChange && <p className="note">{t('mustChange')}</p>}
         <Suspense fallback={<Loading />}>
           {page === 'overview' && <Overview />}
           {page === 'alerts' && <Alerts me={me} id={route[1]} />}

@@ -35,7 +35,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return json as T;
 }
 
-export type Me = { user: string; role: 'admin' | 'ops' | 'developer' | 'viewer'; csrf: string | null; permissions: string[]; authOff?: boolean };
+export type Me = { user: string; role: 'admin' | 'ops' | 'developer' | 'viewer'; csrf: string | null; permissions: string[]; authOff?: boolean; mustChange?: boolean };
 
 export type MatrixRow = {
   layer: string; metric: string; id: string; name: string; nameZh: string; unit: string; direction?: 'above' | 'below';

@@ -68,6 +68,12 @@ test('dashboard APIs need a session or token; ingest, health and metrics stay as
     assert.equal((await fetch(`${url}/api/v1/matrix`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
     assert.equal((await fetch(`${url}/api/v1/matrix`, { headers: { authorization: 'Bearer mgt_nope' } })).status, 401);
 
+    // changing one's password needs the current one (and the CSRF token)
+    const change = (current: string, next: string) => fetch(`${url}/api/auth/password`, { method: 'POST', headers: { cookie: dev.cookie, 'x-csrf-token': dev.body.csrf ?? '', 'content-type': 'application/json' }, body: JSON.stringify({ current, next }) });
+    assert.equal((await change('not-it-at-all', 'dev-password-2')).status, 403);
+    assert.equal((await change('dev-password-1', 'dev-password-2')).status, 200);
+    assert.equal((await login(url, 'dev', 'dev-password-2')).status, 200);
+
     // logout ends the session
     assert.equal((await fetch(`${url}/api/auth/logout`, { method: 'POST', headers: { cookie: dev.cookie, 'x-csrf-token': dev.body.csrf ?? '' } })).status, 200);
     assert.equal((await fetch(`${url}/api/v1/matrix`, { headers: { cookie: dev.cookie } })).status, 401);

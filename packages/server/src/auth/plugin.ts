@@ -114,6 +114,18 @@ export function authPlugin(o: AuthOptions = {}): PlatformPlugin {
       return { ok: true };
     });
 
+    p.app.post('/api/auth/password', async (req) => {
+      const s = sessions.get(parseCookies(req.headers.cookie)[COOKIE]);
+      if (!s) throw new ApiError('UNAUTHORIZED', 'log in first');
+      if (!sameToken(req.headers['x-csrf-token'] as string | undefined, s.csrf)) throw new ApiError('FORBIDDEN', 'missing or wrong CSRF token', 'x-csrf-token');
+      const b = (req.body ?? {}) as { current?: unknown; next?: unknown };
+      if (typeof b.next !== 'string' || b.next.length < 10) throw new ApiError('INVALID_FIELD', 'the new password needs at least 10 characters', 'next');
+      const user = typeof b.current === 'string' ? await users.verify(s.user, b.current) : null;
+      if (!user) throw new ApiError('FORBIDDEN', 'the current password is wrong', 'current');
+      await users.upsert(user.name, user.role, b.next);
+      return { ok: true };
+    });
+
     p.app.get('/api/auth/me', async (req) => {
       const who = await principalOf(req);
       if (!who) throw new ApiError('UNAUTHORIZED', 'not logged in');

@@ -122,6 +122,17 @@ export function registerDashboardApi(app: FastifyInstance, p: Platform): void {
     };
   });
 
+  app.get('/api/settings/oncall', async () => {
+    const oncall = (p.config.oncall ?? {}) as { rotations?: { id: string; role: string; layers?: { name: string; members: string[]; handoff?: string }[]; overrides?: { person: string; start: string; end: string; note?: string }[] }[] };
+    return {
+      rotations: (oncall.rotations ?? []).map((r) => ({
+        id: r.id, role: r.role,
+        layers: (r.layers ?? []).map((l) => ({ name: l.name, members: l.members, handoff: l.handoff ?? '7d' })),
+        overrides: (r.overrides ?? []).map((o) => ({ person: o.person, start: o.start, end: o.end, note: o.note ?? '' })),
+      })),
+    };
+  });
+
   app.get('/api/settings/keys', async () => ({ keys: (await p.store.listKeys()).map(({ hash: _h, ...k }) => k) }));
   app.post('/api/settings/keys', async (req, reply) => {
     const b = (req.body ?? {}) as { app?: unknown; note?: unknown };

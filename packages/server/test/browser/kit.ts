@@ -35,7 +35,12 @@ export async function startDashboard(o: { evaluateEveryMs?: number } = {}): Prom
       dashboardPlugin({ liveEveryMs: 300, onFirstAdmin: (_n, pw) => (adminPassword = pw) }),
     ],
   });
-  return { ...tp, admin: 'admin', adminPassword, users: new Users(tp.platform.store) };
+  const users = new Users(tp.platform.store);
+  if (!adminPassword) throw new Error('no first admin was created');
+  // the one-time password was printed at first start (auth.int.test covers it); set a real one
+  adminPassword = 'admin-password-2026';
+  await users.upsert('admin', 'admin', adminPassword);
+  return { ...tp, admin: 'admin', adminPassword, users };
 }
 
 export function launch(): Promise<Browser> {

@@ -7,10 +7,12 @@ import { useApi } from '../hooks';
 import { useI18n } from '../i18n';
 
 type Shift = { name: string; from: number; until: number | null };
+type RotCfg = { id: string; role: string; layers: { name: string; members: string[]; handoff: string }[]; overrides: { person: string; start: string; end: string; note: string }[] };
 
 export default function Oncall() {
   const { t, lang } = useI18n();
   const now = useApi<OncallT>('/api/oncall');
+  const cfg = useApi<{ rotations: RotCfg[] }>('/api/settings/oncall');
   const [shifts, setShifts] = useState<Record<string, Shift[]>>({});
   useEffect(() => {
     if (!now.data) return;
@@ -50,6 +52,13 @@ export default function Oncall() {
                     </li>
                   ))}
                 </ol>
+                {cfg.data?.rotations.filter((c) => c.id === r.id).map((c) => (
+                  <div key={c.id} className="sub">
+                    {c.layers.map((l) => <div key={l.name}>{l.name}: {l.members.join(' → ')} ({l.handoff})</div>)}
+                    <h3>{t('overrides')}</h3>
+                    {c.overrides.length === 0 ? <div>—</div> : c.overrides.map((o, i) => <div key={i}>{o.person}: {o.start} → {o.end} {o.note}</div>)}
+                  </div>
+                ))}
               </div>
             ))}
           </div>

@@ -91,6 +91,7 @@ export default function Settings({ me }: { me: Me }) {
           )}
         </Gate>
       </section>
+      <PasswordCard onDone={setNote} />
       {may('users:edit') && (
         <section className="card">
           <h2>{t('users')}</h2>
@@ -100,5 +101,24 @@ export default function Settings({ me }: { me: Me }) {
         </section>
       )}
     </div>
+  );
+}
+
+function PasswordCard({ onDone }: { onDone: (m: string) => void }) {
+  const { t } = useI18n();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  return (
+    <section className="card">
+      <h2>{t('changePassword')}</h2>
+      <form className="row wrap" onSubmit={(e) => {
+        e.preventDefault();
+        api('/api/auth/password', { method: 'POST', body: { current, next } }).then(() => { setCurrent(''); setNext(''); onDone(t('passwordChanged')); }, (err: unknown) => onDone((err as Error).message));
+      }}>
+        <input type="password" autoComplete="current-password" placeholder={t('password')} value={current} onChange={(e) => setCurrent(e.target.value)} required />
+        <input type="password" autoComplete="new-password" placeholder={t('newPassword')} minLength={10} value={next} onChange={(e) => setNext(e.target.value)} required />
+        <button type="submit">{t('changePassword')}</button>
+      </form>
+    </section>
   );
 }
