@@ -68,6 +68,7 @@ export class ClientLane {
     private readonly backend: SimulatedBackend,
     private readonly faults: Faults,
     private readonly rng: Rng,
+    private readonly sosShare = 0.006,
   ) {}
 
   private async waitFor(sim: MiniProgramSim, name: string, fire: () => void): Promise<Dict> {
@@ -128,7 +129,7 @@ export class ClientLane {
     for (const [route, m] of Object.entries(pages)) sim.page(route, m);
 
     await this.waitFor(sim, 'moods', () => void sim.launch('pages/index/index'));
-    const action = forced ?? weighted(rng, [['checkin', 55], ['tasks', 30], ['browse', 15], ['sos', 0.6]] as const);
+    const action = forced ?? weighted(rng, [['checkin', 55], ['tasks', 30], ['browse', 15], ['sos', this.sosShare * 100]] as const);
     if (action === 'checkin') {
       mg.funnel('checkin', 'open');
       await sim.navigateTo('pages/checkin/checkin');

@@ -25,6 +25,8 @@ export type SimulatorOptions = {
   startHour?: number;
   tickMs?: number;
   gaugeEveryMs?: number;
+  /** share of sessions in which the user presses SOS (default 0.006) */
+  sosShare?: number;
   log?: (msg: string) => void;
 };
 
@@ -48,7 +50,8 @@ export class Simulator {
   private readonly users: SimUser[] = [];
   private readonly free: ClientLane[] = [];
   private readonly o: Required<Omit<SimulatorOptions, 'log' | 'seed'>> & Pick<SimulatorOptions, 'log'>;
-  private readonly startedAt = Date.now();
+  // monotonic: simulated time follows elapsed time, not wall-clock jumps
+  private readonly startedAt = performance.now();
   private readonly simStart: number;
   private timer: ReturnType<typeof setInterval> | undefined;
   private owed = 0;
@@ -60,7 +63,7 @@ export class Simulator {
   constructor(opts: SimulatorOptions) {
     this.o = {
       endpoint: opts.endpoint, key: opts.key, users: opts.users ?? 300, speed: opts.speed ?? 12, sessionsPerUserHour: opts.sessionsPerUserHour ?? 3,
-      lanes: opts.lanes ?? 8, startHour: opts.startHour ?? 9, tickMs: opts.tickMs ?? 250, gaugeEveryMs: opts.gaugeEveryMs ?? 5000, log: opts.log,
+      lanes: opts.lanes ?? 8, sosShare: opts.sosShare ?? 0.006, startHour: opts.startHour ?? 9, tickMs: opts.tickMs ?? 250, gaugeEveryMs: opts.gaugeEveryMs ?? 5000, log: opts.log,
     };
     this.rng = seeded(opts.seed ?? 20250106);
     this.backend = new SimulatedBackend({ endpoint: this.o.endpoint, key: this.o.key, faults: this.faults, rng: this.rng, speed: this.o.speed });
@@ -72,13 +75,13 @@ export class Simulator {
       this.users.push({ id: `demo-user-${String(i).padStart(5, '0')}`, device, storage: new SimStorage(), network });
     }
     this.stats.users = this.users.length;
-    for (let i = 0; i < this.o.lanes; i++) this.free.push(new ClientLane({ endpoint: this.o.endpoint, key: this.o.key }, this.backend, this.faults, this.rng));
+    for (let i = 0; i < this.o.lanes; i++) this.free.push(new ClientLane({ endpoint: this.o.endpoint, key: this.o.key }, this.backend, this.faults, this.rng, this.o.sosShare));
     this.faults.onChange((name, on) => this.onFault(name, on));
   }
 
   /** Simulated wall time (the daily rhythm follows it). */
   simNow(): number {
-    return this.simStart + (Date.now() - this.startedAt) * this.o.speed;
+    return this.simStart + (performance.now() - this.startedAt) * this.o.speed;
   }
 
   start(): this {

@@ -72,13 +72,33 @@ export async function openAlert(rig: DemoRig, metric: string): Promise<Alert | u
   return (await rig.alerts('firing,acknowledged')).find((a) => a.metricId === metric);
 }
 
-/** Healthy traffic long enough for a full window of normal values, then the alert resolves. */
+/**
+ * Healthy traffic for a full window of normal values, then the alert resolves. Time moves in
+ * steps of a tenth of the window, so the window never runs short of samples (which would restart
+ * the hysteresis clock) while the faulty samples age out of it.
+ */
 export async function resolveAfterWindow(rig: DemoRig, metric: string, windowMs: number): Promise<Alert> {
-  for (let i = 0; i < 3; i++) {
-    shift(windowMs + 60_000);
-    await sleep(2500);
+  const step = windowMs / 10;
+  for (let i = 0; i < 40; i++) {
+    shift(step);
+    await sleep(700);
     const a = (await rig.alerts('resolved')).find((x) => x.metricId === metric);
     if (a) return a;
   }
-  return rig.waitFor(`${metric} resolved`, async () => (await rig.alerts('resolved')).find((x) => x.metricId === metric), 15_000);
+  throw new Error(`${metric} did not resolve within 4 windows`);
 }
+
+/** Injects a scenario through the demo API, as a newcomer would. */
+export async function inject(rig: DemoRig, name: string): Promise<number> {
+  const res = await fetch(`${rig.tp.url}/api/demo/scenarios/${name}`, { method: 'POST' });
+  await res.text();
+  return res.status;
+}
+
+export async function removeScenario(rig: DemoRig, name: string): Promise<boolean> {
+  const res = await fetch(`${rig.tp.url}/api/demo/scenarios/${name}`, { method: 'DELETE' });
+  return ((await res.json()) as { removed: boolean }).removed;
+}
+
+/** Sample team numbers from config/mindguard.yaml. */
+export const MOBILE = { opsLead: '13800000001', ops1: '13800000002', ops2: '13800000003', techLead: '13800000004', productLead: '13800000005', security: '13800000007', ai: '13800000008', backend: '13800000011', operations: '13800000013' };
