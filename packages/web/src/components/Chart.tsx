@@ -26,7 +26,7 @@ export default function Chart({ lines, marks = [], unit, bars }: { lines?: Line[
       });
     } else {
       chart.setOption({
-        grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+        grid: { left: 8, right: 64, top: 32, bottom: 8, containLabel: true },
         tooltip: { trigger: 'axis' },
         legend: { top: 0 },
         xAxis: { type: 'time' },
