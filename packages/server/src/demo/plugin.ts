@@ -58,7 +58,7 @@ export function demoPlugins(opts: DemoOptions = {}): DemoHandle {
       const startSim = (endpoint: string) => {
         if (handle.simulator) return;
         const log = (m: string) => p.logger.info(m);
-        handle.simulator = new Simulator({ log, ...opts, endpoint, key });
+        handle.simulator = new Simulator({ log, users: 500, ...opts, endpoint, key });
         if (opts.autoStart !== false) handle.simulator.start();
         resolveReady(handle.simulator);
       };
