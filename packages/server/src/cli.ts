@@ -5,6 +5,7 @@
  *   mgops keys create --app ID [--note TEXT] [--data DIR] [--config FILE]
  *   mgops keys list|revoke ID [--data DIR]
  *   mgops check-config [FILE]
+ *   mgops demo scenarios|outbox|inject NAME|remove NAME [--url URL]; demo run --target URL --key K
  *   mgops users create --name N --role admin|ops|developer|viewer [--password P] [--data DIR]
  *   mgops users list | tokens create --name N --role R [--data DIR]
  */
@@ -16,6 +17,7 @@ import { buildPlatform, type PlatformPlugin } from './app.js';
 import { openStore } from './storage/index.js';
 import { createKey } from './ingest/keys.js';
 import { extraPlugins } from './plugins.js';
+import { demoCommand } from './demo/cli.js';
 import { usersCommand } from './auth/cli.js';
 
 const HELP = `mgops — MindGuard Ops
@@ -25,6 +27,9 @@ const HELP = `mgops — MindGuard Ops
   mgops keys list [--data DIR]
   mgops keys revoke KEY_ID [--data DIR]
   mgops check-config [FILE]
+  mgops demo scenarios|outbox [--url URL]        (a platform started with --demo)
+  mgops demo inject|remove SCENARIO [--url URL]
+  mgops demo run --target URL --key K [--users N] [--speed S]   simulated MindGuard traffic
   mgops users create --name N --role admin|ops|developer|viewer [--password P] [--data DIR]
   mgops users list [--data DIR]
   mgops tokens create --name N --role R [--data DIR]   (API token for automation)
@@ -122,6 +127,11 @@ async function main(argv: string[]): Promise<number> {
       role: { type: 'string' },
       password: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      url: { type: 'string' },
+      target: { type: 'string' },
+      key: { type: 'string' },
+      users: { type: 'string' },
+      speed: { type: 'string' },
     },
   });
   const cmd = positionals[0];
@@ -141,6 +151,10 @@ async function main(argv: string[]): Promise<number> {
       const { config } = readConfig(values.config as string | undefined);
       await usersCommand(cmd, positionals[1], values, config, resolve((values.data as string | undefined) ?? 'data'));
       return 0;
+    }
+    case 'demo': {
+      const { config } = readConfig(values.config as string | undefined);
+      return demoCommand(positionals, values, `http://127.0.0.1:${config.server.port}`);
     }
     case 'check-config': {
       const { path, config } = readConfig(positionals[1] ?? values.config);

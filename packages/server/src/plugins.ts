@@ -5,11 +5,12 @@
 import type { PlatformPlugin } from './app.js';
 import { dashboardPlugin } from './dashboard/plugin.js';
 import { alertingPlugin } from './alerting/plugin.js';
+import { demoPlugins } from './demo/plugin.js';
 
 export async function extraPlugins(opts: { demo: boolean; auth?: 'on' | 'off' }): Promise<PlatformPlugin[]> {
-  const plugins: PlatformPlugin[] = [alertingPlugin(), dashboardPlugin({ mode: opts.auth ?? 'on' })];
-  if (opts.demo) {
-    plugins.push((p) => p.logger.warn('demo mode is not available in this build yet; starting without simulated traffic'));
-  }
+  // demo: stand-in receivers and their channels must be in place before alerting reads them
+  const demo = opts.demo ? demoPlugins() : undefined;
+  const plugins: PlatformPlugin[] = [...(demo ? [demo.before] : []), alertingPlugin(), dashboardPlugin({ mode: opts.auth ?? 'on' })];
+  if (demo) plugins.push(demo.after);
   return plugins;
 }
