@@ -3,7 +3,7 @@
  * open alerts and the SOS panel (through the same API the page uses) and sends what changed.
  * Reading through `inject` keeps this capability independent of how alerting is wired.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 
 export const INTERNAL_HEADER = 'x-mgops-internal';
@@ -14,7 +14,8 @@ const TOPICS: Record<string, string> = {
   sos: '/api/v1/sos',
 };
 
-export function registerLive(app: FastifyInstance, o: { everyMs: number }): { secret: string; stop: () => void } {
+export function registerLive(app: FastifyInstance, o: { everyMs: number; authorize?: (req: FastifyRequest) => Promise<boolean> }): { secret: string; stop: () => void; setAuthorize: (f: (req: FastifyRequest) => Promise<boolean>) => void } {
+  let authorize = o.authorize;
   const secret = randomBytes(24).toString('base64url');
   const clients = new Set<(event: string, data: string) => void>();
   const last = new Map<string, string>();
@@ -48,7 +49,10 @@ export function registerLive(app: FastifyInstance, o: { everyMs: number }): { se
     // a new client gets the last known state at once; changes follow with the next poll
     for (const [topic, body] of last) send(topic, body);
     clients.add(send);
-    const ping = setInterval(() => res.write(': ping\n\n'), 20_000);
+    // every 15 s: a keep-alive, and the session re-checked (a logged-out or expired session ends the stream)
+    const ping = setInterval(() => {
+      void (authorize ? authorize(req) : Promise.resolve(true)).then((ok) => (ok ? res.write(': ping\n\n') : res.end()), () => res.end());
+    }, 15_000);
     req.raw.on('close', () => {
       clearInterval(ping);
       clients.delete(send);
@@ -57,6 +61,7 @@ export function registerLive(app: FastifyInstance, o: { everyMs: number }): { se
 
   return {
     secret,
+    setAuthorize: (f) => (authorize = f),
     stop: () => {
       clearInterval(timer);
       clients.clear();
