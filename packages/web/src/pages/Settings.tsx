@@ -58,6 +58,7 @@ export default function Settings({ me }: { me: Me }) {
       </section>
       <section className="card">
         <h2>{t('people')}</h2>
+        <p className="sub">{t('peopleHint')}</p>
         <Gate l={people}>
           {(p) => p.people.length === 0 ? <Empty>{t('noPeople')}</Empty> : (
             <table className="list"><tbody>
@@ -98,6 +99,7 @@ export default function Settings({ me }: { me: Me }) {
           <Gate l={users}>
             {(u) => <ul className="plain">{u.users.map((x) => <li key={x.name}><b>{x.name}</b> <span className="sub">{x.role} · {fmtTime(x.createdAt, lang, true)}</span></li>)}</ul>}
           </Gate>
+          <NewUser onDone={(m) => { setNote(m); users.reload(); }} />
         </section>
       )}
     </div>
@@ -120,5 +122,23 @@ function PasswordCard({ onDone }: { onDone: (m: string) => void }) {
         <button type="submit">{t('changePassword')}</button>
       </form>
     </section>
+  );
+}
+
+function NewUser({ onDone }: { onDone: (m: string) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState('developer');
+  return (
+    <form className="row wrap" onSubmit={(e) => {
+      e.preventDefault();
+      api<{ password: string }>('/api/settings/users', { method: 'POST', body: { name, role } }).then((r) => { setName(''); onDone(`${t('oneTimePassword', { name })} ${r.password}`); }, (err: unknown) => onDone((err as Error).message));
+    }}>
+      <input placeholder={t('userName')} value={name} onChange={(e) => setName(e.target.value)} pattern="[\w.@-]{1,64}" required />
+      <select value={role} onChange={(e) => setRole(e.target.value)} aria-label={t('role')}>
+        {['admin', 'ops', 'developer', 'viewer'].map((r) => <option key={r} value={r}>{r}</option>)}
+      </select>
+      <button type="submit">{t('createUser')}</button>
+    </form>
   );
 }
