@@ -30,6 +30,7 @@ export function createTiming(clock: Clock, launchStart: number, waitMs: number, 
   let launched = false;
   let launch = -1;
   let launchUntil = 0;
+  let launchPage = '';
 
   function emitLaunch(): void {
     const perf = getPerf();
@@ -37,7 +38,7 @@ export function createTiming(clock: Clock, launchStart: number, waitMs: number, 
     const e = perf ? perf.find('appLaunch') : undefined;
     if (!e && clock.now() < launchUntil && perf) return;
     if (perf) perf.use(e);
-    emit({ type: 'app_launch', cold: true, duration: Math.round(e ? e.duration : launch), attrs: { src: e ? 'perf' : 'lifecycle', lifecycle: Math.round(launch) } });
+    emit({ type: 'app_launch', page: launchPage, cold: true, duration: Math.round(e ? e.duration : launch), attrs: { src: e ? 'perf' : 'lifecycle', lifecycle: Math.round(launch) } });
     launch = -1;
   }
 
@@ -73,6 +74,7 @@ export function createTiming(clock: Clock, launchStart: number, waitMs: number, 
       const t = clock.now();
       pending.push({ route, lifecycle: t - loadAt, first: !launched, until: t + waitMs });
       if (!launched) {
+        launchPage = route;
         launch = t - launchStart;
         launchUntil = t + waitMs;
       }
