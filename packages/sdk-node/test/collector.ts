@@ -40,7 +40,7 @@ export async function startCollector(): Promise<Collector> {
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  const url = await waitFor(() => /listening on (http:\/\/[\d.:]+)/.exec(out)?.[1], 20_000, `collector start (${out.slice(-400)})`);
+  const url = await waitFor(() => /listening on (http:\/\/[\d.:]+)/.exec(out)?.[1], 90_000, `collector start (${out.slice(-400)})`);
   const get = async (path: string): Promise<unknown> => {
     const r = await fetch(url + path);
     if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
