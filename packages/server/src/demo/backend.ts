@@ -131,7 +131,7 @@ export class SimulatedBackend {
 
   private async checkin(uid: string, withNote: boolean): Promise<CallResult> {
     await this.db.send('database.getDocument', { collectionName: 'checkins', query: { uid, day: { $gte: 0 } } });
-    if (this.o.faults.has('checkin-failures') && this.o.rng() < 0.15) {
+    if (this.o.faults.has('checkin-failures') && this.o.rng() < 0.3) {
       checkin.attempt(uid);
       checkin.failure('db write conflict', uid);
       return { ok: false, code: 50001 };

@@ -62,6 +62,8 @@ function page(g: SimGlobal, onLoadFn: string | null, taps: Record<string, string
 export class ClientLane {
   private mg: Mg | undefined;
   private readonly waiters = new Map<string, (v: Dict) => void>();
+  /** mini-program SDK accounting, summed over this lane's sessions (before the final flush of a crashed one) */
+  readonly sent = { captured: 0, delivered: 0, dropped: 0 };
 
   constructor(
     private readonly target: ClientTarget,
@@ -162,6 +164,18 @@ export class ClientLane {
     } else {
       await sim.background();
       await sim.run(500);
+    }
+    if (!crashed) {
+      let flushed = false;
+      const f = mg.flush(3000).then(() => void (flushed = true));
+      for (let i = 0; i < 40 && !flushed; i++) await sim.run(100);
+      await Promise.race([f, new Promise((r) => setTimeout(r, 500))]);
+    }
+    const st = mg.stats();
+    if (st) {
+      this.sent.captured += st.captured;
+      this.sent.delivered += st.delivered;
+      this.sent.dropped += Object.values(st.dropped).reduce((a, b) => a + b, 0);
     }
     let destroyed = false;
     const done = mg.destroy().then(() => void (destroyed = true));

@@ -39,6 +39,7 @@ export type SimulatorStats = {
   backend: SimulatedBackend['counts'];
   /** events captured and delivered by the SDKs (Node SDK; mini-program lanes) */
   nodeSdk: { captured: number; delivered: number; dropped: number };
+  miniProgramSdk: { captured: number; delivered: number; dropped: number };
   active: { name: ScenarioName; since: number }[];
   simulatedTime: string;
 };
@@ -58,7 +59,8 @@ export class Simulator {
   private running = new Set<Promise<unknown>>();
   private readonly crashedUsers: SimUser[] = [];
   private readonly busy = new Set<string>();
-  readonly stats: Omit<SimulatorStats, 'backend' | 'nodeSdk' | 'active' | 'simulatedTime'> = { users: 0, sessions: 0, crashes: 0, skipped: 0, actions: {} };
+  private readonly lanes: ClientLane[] = [];
+  readonly stats: Omit<SimulatorStats, 'backend' | 'nodeSdk' | 'miniProgramSdk' | 'active' | 'simulatedTime'> = { users: 0, sessions: 0, crashes: 0, skipped: 0, actions: {} };
 
   constructor(opts: SimulatorOptions) {
     this.o = {
@@ -75,7 +77,8 @@ export class Simulator {
       this.users.push({ id: `demo-user-${String(i).padStart(5, '0')}`, device, storage: new SimStorage(), network });
     }
     this.stats.users = this.users.length;
-    for (let i = 0; i < this.o.lanes; i++) this.free.push(new ClientLane({ endpoint: this.o.endpoint, key: this.o.key }, this.backend, this.faults, this.rng, this.o.sosShare));
+    for (let i = 0; i < this.o.lanes; i++) this.lanes.push(new ClientLane({ endpoint: this.o.endpoint, key: this.o.key }, this.backend, this.faults, this.rng, this.o.sosShare));
+    this.free.push(...this.lanes);
     this.faults.onChange((name, on) => this.onFault(name, on));
   }
 
@@ -167,6 +170,7 @@ export class Simulator {
       actions: { ...this.stats.actions },
       backend: { ...this.backend.counts },
       nodeSdk: { captured: s.captured, delivered: s.delivered, dropped },
+      miniProgramSdk: this.lanes.reduce((a, l) => ({ captured: a.captured + l.sent.captured, delivered: a.delivered + l.sent.delivered, dropped: a.dropped + l.sent.dropped }), { captured: 0, delivered: 0, dropped: 0 }),
       active: this.faults.list(),
       simulatedTime: new Date(this.simNow()).toISOString(),
     };

@@ -74,18 +74,21 @@ export async function openAlert(rig: DemoRig, metric: string): Promise<Alert | u
 
 /**
  * Healthy traffic for a full window of normal values, then the alert resolves. Time moves in
- * steps of a tenth of the window, so the window never runs short of samples (which would restart
- * the hysteresis clock) while the faulty samples age out of it.
+ * steps of a tenth of the window, and only while the window holds half again the minimum
+ * samples, so it never runs short (which would restart the hysteresis clock) however slowly a
+ * loaded machine produces traffic, while the faulty samples age out of it.
  */
-export async function resolveAfterWindow(rig: DemoRig, metric: string, windowMs: number): Promise<Alert> {
+export async function resolveAfterWindow(rig: DemoRig, metric: string, windowMs: number, timeoutMs = 60_000): Promise<Alert> {
   const step = windowMs / 10;
-  for (let i = 0; i < 40; i++) {
-    shift(step);
-    await sleep(700);
+  const end = realNow() + timeoutMs;
+  while (realNow() < end) {
     const a = (await rig.alerts('resolved')).find((x) => x.metricId === metric);
     if (a) return a;
+    const v = await getJson<{ state?: string; samples?: number; minSamples?: number }>(`${rig.tp.url}/api/v1/metrics/${metric}`);
+    if (v.state !== 'insufficient' && (v.samples ?? 0) >= 1.5 * (v.minSamples ?? 0)) shift(step);
+    await sleep(300);
   }
-  throw new Error(`${metric} did not resolve within 4 windows`);
+  throw new Error(`${metric} did not resolve within ${timeoutMs} ms`);
 }
 
 /** Injects a scenario through the demo API, as a newcomer would. */
@@ -102,3 +105,14 @@ export async function removeScenario(rig: DemoRig, name: string): Promise<boolea
 
 /** Sample team numbers from config/mindguard.yaml. */
 export const MOBILE = { opsLead: '13800000001', ops1: '13800000002', ops2: '13800000003', techLead: '13800000004', productLead: '13800000005', security: '13800000007', ai: '13800000008', backend: '13800000011', operations: '13800000013' };
+
+/** Waits for an open alert of `metric` at `level`, then for its P1/P0 e-mail to reach `email`. */
+export async function expectAlert(rig: DemoRig, metric: string, level: string, email: string, timeoutMs = 30_000): Promise<Alert> {
+  const a = await rig.waitFor(`${metric} ${level}`, async () => {
+    const x = await openAlert(rig, metric);
+    return x?.level === level ? x : undefined;
+  }, timeoutMs);
+  shift(6_000); // past the P1 group wait (5 s)
+  await rig.waitFor(`${metric} e-mail to ${email}`, async () => rig.rx.smtp.mails.some((m) => m.to.includes(email) && m.subject.includes(level)));
+  return a;
+}
