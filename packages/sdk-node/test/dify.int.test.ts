@@ -45,7 +45,7 @@ test('blocking workflow: times, Dify elapsed time, tokens, status; result untouc
 
 test('streaming workflow: first byte, first chunk, total; events reach the caller intact', async () => {
   const { sink, c } = client();
-  dify.next({ kind: 'ok', delayMs: 40, chunkDelayMs: 25, chunks: ['a', 'b', 'c'], pings: 2, elapsedS: 1.5, tokens: 99 });
+  dify.next({ kind: 'ok', delayMs: 300, chunkDelayMs: 25, chunks: ['a', 'b', 'c'], pings: 2, elapsedS: 1.5, tokens: 99 });
   const seen: DifyStreamEvent[] = [];
   for await (const e of c.streamWorkflow({ inputs: SECRET_INPUT, user: 'u1' })) seen.push(e);
   assert.deepEqual(
@@ -58,9 +58,10 @@ test('streaming workflow: first byte, first chunk, total; events reach the calle
   assert.equal(ev.ok, true);
   assert.equal(ev.difyElapsed, 1500);
   assert.equal(ev.tokens, 99);
-  assert.ok((ev.ttfb ?? 999) < 35, `headers arrive before the delay: ${ev.ttfb}`);
-  assert.ok((ev.firstChunk ?? 0) >= 38, `first chunk after the delay: ${ev.firstChunk}`);
-  assert.ok(ev.duration >= (ev.firstChunk ?? 0) + 70, `total ${ev.duration}`);
+  // the stand-in sends headers at once and the first chunk after 300 ms (orders, not tight timings)
+  assert.ok((ev.ttfb ?? 999) < (ev.firstChunk ?? 0), `headers (${ev.ttfb}) arrive before the first chunk (${ev.firstChunk})`);
+  assert.ok((ev.firstChunk ?? 0) >= 295, `first chunk after the delay: ${ev.firstChunk}`);
+  assert.ok(ev.duration >= (ev.firstChunk ?? 0) + 45, `total ${ev.duration}`);
 });
 
 test('chat messages, blocking and streaming: tokens and latency from usage', async () => {
