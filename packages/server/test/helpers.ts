@@ -99,7 +99,8 @@ export async function spawnServer(dataDir: string, extra: string[] = []): Promis
   let stderr = '';
   proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150; i++) {
+  // a cold start (tsx compiling) on a loaded 2-core machine can take a while
+  for (let i = 0; i < 600; i++) {
     if (proc.exitCode !== null) throw new Error(`server exited: ${stderr}`);
     try {
       if ((await fetch(`${url}/readyz`)).ok) break;
