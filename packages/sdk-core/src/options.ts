@@ -17,34 +17,29 @@ export interface Normalized {
   head: string;
 }
 
+/** A finite number within [min, max], else the default. */
 function num(v: unknown, def: number, min: number, max: number): number {
-  return typeof v !== 'number' || !isFinite(v) ? def : v < min ? min : v > max ? max : Math.floor(v);
+  return typeof v === 'number' && v >= min && v <= max ? Math.floor(v) : def;
 }
 
 export function normalize(o: ClientOptions): Normalized {
   const q = o.queue || {};
   const r = o.retry || {};
   const sdk = o.sdk || { name: 'mgops', version: '0' };
+  const H = 3_600_000;
   return {
     url: String(o.endpoint || '').replace(/\/+$/, '') + '/api/v1/events',
     prefix: typeof o.storagePrefix === 'string' ? o.storagePrefix : 'mgops_',
     batchSize: num(o.batchSize, 50, 1, 1000),
-    maxBatchBytes: num(o.maxBatchBytes, 262_144, 4096, 1_000_000),
-    flushIntervalMs: num(o.flushIntervalMs, 5000, 0, 3_600_000),
+    maxBatchBytes: num(o.maxBatchBytes, 262_144, 4096, 1e6),
+    flushIntervalMs: num(o.flushIntervalMs, 5000, 0, H),
     maxInFlight: num(o.maxInFlight, 2, 1, 10),
-    requestTimeoutMs: num(o.requestTimeoutMs, 10_000, 100, 120_000),
+    requestTimeoutMs: num(o.requestTimeoutMs, 10_000, 100, 12e4),
     compressMinBytes: num(o.compressMinBytes, 1024, 0, 1e9),
-    dropReportIntervalMs: num(o.dropReportIntervalMs, 60_000, 0, 86_400_000),
-    queue: {
-      maxEntries: num(q.maxEntries, 1000, 1, 100_000),
-      maxBytes: num(q.maxBytes, 524_288, 4096, 1e8),
-      maxAgeMs: num(q.maxAgeMs, 259_200_000, 1000, 31_536_000_000),
-    },
-    retry: { baseMs: num(r.baseMs, 1000, 1, 3_600_000), maxMs: num(r.maxMs, 300_000, 1, 3_600_000) },
-    head:
-      '{"v":1,"app":' + JSON.stringify(String(o.app || '')) + ',"env":' + JSON.stringify(String(o.env || 'prod')) +
-      (o.release ? ',"release":' + JSON.stringify(String(o.release)) : '') +
-      ',"sdk":' + JSON.stringify({ name: String(sdk.name), version: String(sdk.version) }),
+    dropReportIntervalMs: num(o.dropReportIntervalMs, 60_000, 0, 864e5),
+    queue: { maxEntries: num(q.maxEntries, 1000, 1, 1e5), maxBytes: num(q.maxBytes, 524_288, 4096, 1e8), maxAgeMs: num(q.maxAgeMs, 72 * H, 1000, 1e12) },
+    retry: { baseMs: num(r.baseMs, 1000, 1, H), maxMs: num(r.maxMs, 300_000, 1, H) },
+    head: JSON.stringify({ v: 1, app: String(o.app || ''), env: String(o.env || 'prod'), release: o.release ? String(o.release) : undefined, sdk: { name: String(sdk.name), version: String(sdk.version) } }).slice(0, -1),
   };
 }
 

@@ -57,8 +57,21 @@ function hash(s: string): string {
 
 const NOISE = /^(MiniProgramError|thirdScriptError|Error|undefined|null)?$/;
 
-/** From anything thrown, an onError string, or a rejection reason. */
+const cache = new Map<string, ErrorInfo>();
+
+/** From anything thrown, an onError string, or a rejection reason (an error storm is parsed once). */
 export function errorInfo(e: unknown): ErrorInfo {
+  const x = e && typeof e === 'object' ? (e as { message?: unknown; stack?: unknown; name?: unknown }) : undefined;
+  const key = x ? String(x.name) + String(x.message) + String(x.stack) : String(e);
+  let info = cache.get(key);
+  if (!info) {
+    if (cache.size > 20) cache.clear();
+    cache.set(key, (info = parse(e)));
+  }
+  return info;
+}
+
+function parse(e: unknown): ErrorInfo {
   let message = '';
   let stack = '';
   if (e && typeof e === 'object') {
