@@ -38,7 +38,7 @@ test('check-config accepts the shipped config and names file, line and key of an
   }
 });
 
-test('ingest keys: created once, listed without the secret, revoked keys are refused', { timeout: 60_000 }, async () => {
+test('ingest keys: created once, listed without the secret, revoked keys are refused', { timeout: 170_000 }, async () => {
   const dir = tempDir();
   try {
     const key = cli(['keys', 'create', '--app', 'mindguard', '--note', 'mini-program', '--data', dir]);

@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { cli, envelope, getJson, post, sleep, spawnServer, tempDir } from './helpers.js';
 
-test('SIGKILL mid-ingest loses no acknowledged event and duplicates none', { timeout: 90_000 }, async () => {
+test('SIGKILL mid-ingest loses no acknowledged event and duplicates none', { timeout: 170_000 }, async () => {
   const dataDir = tempDir('mgops-durability-');
   try {
     const key = cli(['keys', 'create', '--app', 'mindguard', '--data', dataDir]);
@@ -68,7 +68,7 @@ test('SIGKILL mid-ingest loses no acknowledged event and duplicates none', { tim
   }
 });
 
-test('SIGTERM flushes everything acknowledged before exiting', { timeout: 60_000 }, async () => {
+test('SIGTERM flushes everything acknowledged before exiting', { timeout: 170_000 }, async () => {
   const dataDir = tempDir('mgops-graceful-');
   try {
     const key = cli(['keys', 'create', '--app', 'mindguard', '--data', dataDir]);

@@ -28,7 +28,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-test('no raw personal data reaches the disk or the logs', { timeout: 60_000 }, async () => {
+test('no raw personal data reaches the disk or the logs', { timeout: 170_000 }, async () => {
   const dataDir = tempDir('mgops-privacy-');
   try {
     const key = cli(['keys', 'create', '--app', 'mindguard', '--data', dataDir]);
