@@ -14,6 +14,12 @@ test('mgops start --demo: live matrix within 60 s; demo inject and demo outbox f
   const dir = tempDir('mgops-demo-');
   const server = await spawnServer(dir, ['--demo', '--auth', 'off']);
   try {
+    // a loaded machine may need longer than spawnServer waits
+    for (let i = 0; i < 120; i++) {
+      const ok = await fetch(`${server.url}/readyz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await sleep(500);
+    }
     const started = Date.now();
     let live = 0;
     while (Date.now() - started < 60_000) {

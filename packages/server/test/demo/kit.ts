@@ -78,7 +78,7 @@ export async function openAlert(rig: DemoRig, metric: string): Promise<Alert | u
  * samples, so it never runs short (which would restart the hysteresis clock) however slowly a
  * loaded machine produces traffic, while the faulty samples age out of it.
  */
-export async function resolveAfterWindow(rig: DemoRig, metric: string, windowMs: number, timeoutMs = 60_000): Promise<Alert> {
+export async function resolveAfterWindow(rig: DemoRig, metric: string, windowMs: number, timeoutMs = 90_000): Promise<Alert> {
   const step = windowMs / 10;
   const end = realNow() + timeoutMs;
   while (realNow() < end) {

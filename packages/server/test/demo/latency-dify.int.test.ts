@@ -11,7 +11,11 @@ import { inject, MOBILE, openAlert, removeScenario, resolveAfterWindow, startDem
 let rig: DemoRig;
 before(async () => {
   // no SOS presses here: moving the clock while an SOS is open would make it late
-  rig = await startDemoRig({ users: 300, speed: 60, lanes: 8, sosShare: 0 });
+  rig = await startDemoRig({
+    users: 300, speed: 60, lanes: 8, sosShare: 0,
+    // fewer Dify calls judged per window, so a loaded CI machine keeps the window filled (the rule is the same)
+    edit: (c) => void (c.metrics.ai_service_success_rate = { ...c.metrics.ai_service_success_rate, minSamples: 10 } as NonNullable<typeof c.metrics.ai_service_success_rate>),
+  });
   await sleep(3000);
   assert.deepEqual((await rig.alerts()).map((a) => a.metricId), [], 'healthy before any fault');
 });
