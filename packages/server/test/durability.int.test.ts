@@ -31,7 +31,9 @@ test('SIGKILL mid-ingest loses no acknowledged event and duplicates none', { tim
       }
     };
     const senders = Array.from({ length: 8 }, (_, w) => sender(w));
-    await sleep(1500);
+    // kill once plenty is acknowledged, while the senders keep requests in flight
+    const deadline = Date.now() + 60_000;
+    while (acked.size < 2000 && Date.now() < deadline) await sleep(50);
     await server.stop('SIGKILL');
     stop = true;
     await Promise.all(senders);
