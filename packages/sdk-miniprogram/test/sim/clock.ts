@@ -76,6 +76,20 @@ export class SimClock implements Clock {
     await this.settle();
   }
 
+  /** Runs time forward, timer by timer, until the promise settles (the promise must depend on timers). */
+  async until<T>(p: Promise<T>): Promise<T> {
+    let done = false;
+    const watched = p.finally(() => (done = true));
+    await this.settle();
+    while (!done) {
+      let next = Infinity;
+      for (const t of this.timers.values()) next = Math.min(next, t.at);
+      if (next === Infinity) throw new Error('SimClock.until: nothing scheduled and the promise is still pending');
+      await this.advance(Math.max(0, next - this.t));
+    }
+    return watched;
+  }
+
   pendingTimers(): number {
     return this.timers.size;
   }

@@ -249,6 +249,11 @@ export class MiniProgramSim {
     }
   }
 
+  /** Waits virtual time (progresses only while the test runs the clock). */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((r) => this.clock.setTimeout(r, ms));
+  }
+
   // ---- lifecycle ----
   async launch(url?: string): Promise<void> {
     const [route, query] = parseUrl(url ?? [...this.pages.keys()][0] ?? '');
@@ -268,7 +273,7 @@ export class MiniProgramSim {
       this.emit('PageNotFound', res);
       return;
     }
-    await this.open(route, query, 'appLaunch', t0);
+    await this.clock.until(this.open(route, query, 'appLaunch', t0));
     const evalMs = this.options.launchMs ?? 400;
     this.perf.record([
       { entryType: 'loadPackage', name: 'downloadPackage', startTime: t0, duration: Math.round(evalMs / 2), moduleName: '__APP__' },
@@ -295,7 +300,7 @@ export class MiniProgramSim {
     }
     this.call(inst, 'onLoad', query);
     this.call(inst, 'onShow');
-    await this.clock.advance(this.options.renderMs ?? 120);
+    await this.sleep(this.options.renderMs ?? 120);
     if (this.dead) return;
     for (const c of comps) this.lifetime(c, 'ready');
     if (def.kind === 'component-page') this.lifetime(inst, 'ready');
@@ -336,37 +341,37 @@ export class MiniProgramSim {
     }
   }
 
-  async navigateTo(url: string): Promise<void> {
+  /** Navigation as wx.navigateTo & co run it: on timers, progressing while time runs. */
+  async nav(kind: 'navigateTo' | 'redirectTo' | 'reLaunch' | 'navigateBack', url: string, delta = 1): Promise<void> {
+    if (kind === 'navigateBack') {
+      for (let i = 0; i < delta && this.stack.length > 1; i++) this.hideTop(true);
+      this.call(this.stack[this.stack.length - 1], 'onShow');
+      return this.sleep(this.options.routeMs ?? 30);
+    }
     const [route, query] = parseUrl(url);
     if (!this.pages.has(route)) throw new Error(`page "${route}" is not found`);
     const t0 = this.clock.now();
-    this.hideTop(false);
-    await this.clock.advance(this.options.routeMs ?? 30);
-    await this.open(route, query, 'navigateTo', t0);
+    if (kind === 'reLaunch') while (this.stack.length) this.hideTop(true);
+    else this.hideTop(kind === 'redirectTo');
+    await this.sleep(this.options.routeMs ?? 30);
+    await this.open(route, query, kind, t0);
   }
 
-  async redirectTo(url: string): Promise<void> {
-    const [route, query] = parseUrl(url);
-    if (!this.pages.has(route)) throw new Error(`page "${route}" is not found`);
-    const t0 = this.clock.now();
-    this.hideTop(true);
-    await this.clock.advance(this.options.routeMs ?? 30);
-    await this.open(route, query, 'redirectTo', t0);
+  /** Test-driven navigation: runs virtual time until the new page is ready. */
+  navigateTo(url: string): Promise<void> {
+    return this.clock.until(this.nav('navigateTo', url));
   }
 
-  async reLaunch(url: string): Promise<void> {
-    const [route, query] = parseUrl(url);
-    const t0 = this.clock.now();
-    while (this.stack.length) this.hideTop(true);
-    await this.clock.advance(this.options.routeMs ?? 30);
-    await this.open(route, query, 'reLaunch', t0);
+  redirectTo(url: string): Promise<void> {
+    return this.clock.until(this.nav('redirectTo', url));
   }
 
-  async navigateBack(delta = 1): Promise<void> {
-    for (let i = 0; i < delta && this.stack.length > 1; i++) this.hideTop(true);
-    const top = this.stack[this.stack.length - 1];
-    this.call(top, 'onShow');
-    await this.clock.advance(this.options.routeMs ?? 30);
+  reLaunch(url: string): Promise<void> {
+    return this.clock.until(this.nav('reLaunch', url));
+  }
+
+  navigateBack(delta = 1): Promise<void> {
+    return this.clock.until(this.nav('navigateBack', '', delta));
   }
 
   /** The user leaves the app (home button, another chat): Page.onHide → App.onHide → wx.onAppHide. */

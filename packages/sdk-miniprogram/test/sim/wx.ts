@@ -102,10 +102,10 @@ export function buildWx(sim: MiniProgramSim): Dict {
     getLaunchOptionsSync: () => sim.launchOptions,
     getPrivacySetting: dual('getPrivacySetting', () => ({ needAuthorization: sim.privacyNeedsAuth, privacyContractName: '《MindGuard 隐私保护指引》' })),
     // ---- navigation ----
-    navigateTo: dual('navigateTo', async (o) => (await sim.navigateTo(String(o.url)), {})),
-    redirectTo: dual('redirectTo', async (o) => (await sim.redirectTo(String(o.url)), {})),
-    navigateBack: dual('navigateBack', async (o) => (await sim.navigateBack(Number(o.delta ?? 1)), {})),
-    reLaunch: dual('reLaunch', async (o) => (await sim.reLaunch(String(o.url)), {})),
+    navigateTo: dual('navigateTo', async (o) => (await sim.nav('navigateTo', String(o.url)), {})),
+    redirectTo: dual('redirectTo', async (o) => (await sim.nav('redirectTo', String(o.url)), {})),
+    navigateBack: dual('navigateBack', async (o) => (await sim.nav('navigateBack', '', Number(o.delta ?? 1)), {})),
+    reLaunch: dual('reLaunch', async (o) => (await sim.nav('reLaunch', String(o.url)), {})),
     showToast: dual('showToast', () => ({})),
     showModal: dual('showModal', () => ({ confirm: true, cancel: false })),
   };

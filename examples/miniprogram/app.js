@@ -1,0 +1,22 @@
+const { mg } = require('@mgops/sdk-miniprogram');
+const config = require('./config');
+
+// A few lines in app.js: from here on every client metric reaches the platform.
+mg.init({
+  endpoint: config.endpoint,
+  key: config.key,
+  env: 'development',
+  release: '1.0.0',
+  // check-in flow: open (page shown) → choose mood → submit → success
+  funnels: { checkin: [{ step: 'open', page: 'pages/checkin/index' }, 'choose_mood', 'submit', 'success'] },
+  features: { mood_pick: { mood: ['good', 'ok', 'bad'] }, breathing: { rounds: 'number' } },
+  debug: true,
+});
+
+// App/Page are wrapped automatically; with plugins declared use App(mg.app({...})) instead.
+App({
+  globalData: { api: config.api },
+  onLaunch() {
+    mg.setUser('u_demo_0001'); // a pseudonymous id only — never a phone number or openid
+  },
+});
