@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- mini-program modules are CommonJS */
 const { mg } = require('@mgops/sdk-miniprogram');
 
 Page({
