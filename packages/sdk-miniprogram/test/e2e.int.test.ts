@@ -99,7 +99,6 @@ test('SDK in the simulated mini-program → real collector → values read back 
       await sim.run(500);
       await sim.navigateBack();
     }
-    sim.tap('onBad'); // on the home page: not a handler there → nothing; go to check-in and fail
     await sim.navigateTo('pages/checkin/index');
     sim.tap('onBad');
     await sim.run(60_000);
