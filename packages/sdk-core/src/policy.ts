@@ -14,8 +14,12 @@ const set = (s: string): Record<string, 1> => {
 const HIGH = set(
   'js_error crash memory_warning checkin task sos risk_predicted risk_labelled user_active funnel_step feature_use auth_failure access_denied unauthorised_op sensitive_access',
 );
-/** may be sampled; a failed call (ok:false) of these is still always kept */
-const SAMPLEABLE = set('app_launch page_load api_request page_view slow_set_data function_invocation db_query ai_call resource probe');
+/**
+ * may be sampled; a failed call (ok:false) of these is still always kept. Not app_launch: a cold
+ * launch is the session count the crash rate divides by. A kept sampled event carries
+ * attrs.sampleRate so the platform can weight it.
+ */
+const SAMPLEABLE = set('page_load api_request page_view slow_set_data function_invocation db_query ai_call resource probe');
 
 const failed = (e: MgEvent): boolean => (e as { ok?: boolean }).ok === false;
 
