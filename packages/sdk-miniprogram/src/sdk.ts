@@ -60,7 +60,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   const raw: Partial<Record<Api, [AnyFn | undefined, unknown]>> = {};
   for (const a of ['request', 'uploadFile', 'downloadFile', 'callFunction', 'callContainer'] as Api[]) raw[a] = rawApi(wx, a);
   const warn = (m: string): void => {
-    if (o.debug) console.warn('mgops: ' + m);
+    if (o.debug) console.warn(m);
   };
   let optedOut = false;
   try {
@@ -267,11 +267,12 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     crumb('net', String(r.networkType));
     if (r.isConnected) client.resetBackoff();
   });
-  try {
-    if (wx.getNetworkType) wx.getNetworkType({ success: (r) => setNet(r.networkType) });
-    updateConsent();
-  } catch (e) {
-    fault(e);
+  for (const f of [() => wx.getNetworkType && wx.getNetworkType({ success: (r) => setNet(r.networkType) }), updateConsent]) {
+    try {
+      f();
+    } catch (e) {
+      fault(e);
+    }
   }
   perf = createPerf(wx, timing.check, fault);
 
@@ -290,7 +291,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       replace(wx.cloud, 'callContainer', (f) => wrapCall('callContainer', f, net)),
     ];
     explicitOnly = !patches[0] || !patches[1] || !patches[2];
-    if (explicitOnly) warn('wx/App/Page are not writable (plugins?): use App(mg.app({...})), Page(mg.page({...})), mg.request(...)');
+    if (explicitOnly) warn('mgops: wx/App/Page are not writable (plugins?): use App(mg.app({...})), Page(mg.page({...})), mg.request(...)');
     for (const r of patches) if (r) restores.push(r);
   }
 
