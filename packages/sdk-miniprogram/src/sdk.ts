@@ -125,7 +125,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       lastMethodErrorAt = now();
     }
     const info = errorInfo(e);
-    const ev: EventInput = { type: 'js_error', kind, message: info.message, fingerprint: info.fingerprint, breadcrumbs: s.bc.slice() };
+    const ev: EventInput = { type: 'js_error', kind, message: info.message, fingerprint: info.fingerprint, breadcrumbs: s.bc.slice(-10) };
     if (info.stack) ev.stack = info.stack;
     if (method) ev.attrs = { method };
     crumb('error', info.message.slice(0, 80));
@@ -245,7 +245,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   on<string>('Error', (m) => jsError('error', m));
   on<{ reason?: unknown }>('UnhandledRejection', (r) => jsError('unhandledrejection', r && r.reason));
   on<{ path?: string }>('PageNotFound', (r) =>
-    emit({ type: 'js_error', kind: 'page_not_found', message: 'page not found: ' + urlTemplate(String(r && r.path)), breadcrumbs: s.bc.slice() }),
+    emit({ type: 'js_error', kind: 'page_not_found', message: 'page not found: ' + urlTemplate(String(r && r.path)), breadcrumbs: s.bc.slice(-10) }),
   );
   on<{ level?: number }>('MemoryWarning', (r) => {
     const ev: EventInput = { type: 'memory_warning' };
