@@ -62,8 +62,15 @@ function listen(handler: (req: Received, res: http.ServerResponse) => void, gate
   );
 }
 
+/** Requests the local servers hold unanswered on purpose (the clock does not wait for them). */
+export const hanging = { count: 0 };
+
 function send(res: http.ServerResponse, r: Reply): void {
-  if (r.hang) return;
+  if (r.hang) {
+    hanging.count++;
+    res.on('close', () => hanging.count--);
+    return;
+  }
   if (r.drop || r.commit) return void res.socket?.destroy();
   const body = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
   res.writeHead(r.status ?? 200, { 'content-type': typeof r.body === 'string' ? 'text/plain' : 'application/json', ...r.headers });
