@@ -1,10 +1,10 @@
-/** Shapes that cross to the SQLite writer thread. */
+/** Compact shapes handed to the SQLite writes (one JSON string per category, typed dedup keys). */
 import type { Category, EntityOp } from '../store.js';
 import type { RollupRow } from '../../metrics/agg.js';
 import type { RollupDbRow } from '../rows.js';
 export { collectEvents, finite, toBatch, toKey, toRollup, toSos, type BatchRow, type FoundEvent, type KeyDbRow, type RollupDbRow, type SosDbRow } from '../rows.js';
 
-/** A batch as it crosses to the writer thread: each event already JSON, dedup keys flattened. */
+/** A batch ready for the writes: each category's events as one JSON string, dedup keys flattened. */
 export type WireBatch = {
   app: string;
   env: string;
@@ -18,7 +18,7 @@ export type WireBatch = {
   ops: EntityOp[];
 };
 
-/** A rollup row as it crosses to the writer thread (the sketch serialised). */
+/** A rollup row with its sketch serialised. */
 export type WireRollup = Omit<RollupDbRow, 'min' | 'max'> & { min: number; max: number };
 
 export const toWireRollup = (r: RollupRow): WireRollup => ({

@@ -1,7 +1,7 @@
 /**
- * The SQLite implementation of the Store port (better-sqlite3, WAL). Reads run on this thread's
- * connection; every write goes to the writer thread (writes.ts), so the event loop that parses
- * requests never waits for a commit's I/O — only the request that needs the commit does.
+ * The SQLite implementation of the Store port (better-sqlite3, WAL). Writes are in writes.ts;
+ * WAL checkpoints run on their own thread (checkpointer.ts). A writer thread for commits was
+ * measured too: on this 2-core machine the hand-off cost more than it saved (docs/benchmarks.md).
  */
 import { statSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
@@ -12,13 +12,13 @@ import type {
 import type { RollupRow } from '../../metrics/agg.js';
 import { openDb, migrate, type Db } from './db.js';
 import { Checkpointer } from './checkpointer.js';
-import { WriterClient } from './writer-client.js';
+import { SqliteWrites } from './writes.js';
 import { collectEvents, toBatch, toKey, toRollup, toSos, toWireRollup, type BatchRow, type FoundEvent, type KeyDbRow, type RollupDbRow, type SosDbRow, type WireBatch } from './rows.js';
 
 /**
- * Serialises a batch for the writer: the events of each category as one JSON string, dedup keys
+ * Prepares a batch for the writes: the events of each category as one JSON string, dedup keys
  * in a typed array, and only the entity ops that may change something (a user already recorded
- * as active today is not sent again), so the copy to the writer thread stays small.
+ * as active today is not written again).
  */
 function toWire(b: BatchWrite, userDaysDone: Set<string>): WireBatch {
   const dedup = new Float64Array(2 * b.dedup.length);
@@ -53,7 +53,7 @@ export class SqliteStore implements Store {
   private readonly db: Db;
   private readonly s: Record<string, Statement>;
   private readonly checkpointer: Checkpointer;
-  private readonly writer: WriterClient;
+  private readonly writes: SqliteWrites;
   private readonly userDaysDone = new Set<string>();
 
   constructor(private readonly file: string) {
@@ -61,23 +61,22 @@ export class SqliteStore implements Store {
     migrate(this.db);
     this.db.pragma('wal_autocheckpoint = 0');
     this.checkpointer = new Checkpointer(file);
-    this.writer = new WriterClient(file);
+    this.writes = new SqliteWrites(this.db);
     this.s = { getKv: this.db.prepare('SELECT value FROM kv WHERE key = ?') };
   }
 
   async migrate(): Promise<void> {
-    await this.writer.ready;
+    migrate(this.db);
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    await this.writer.close();
     await this.checkpointer.close();
     this.db.close();
   }
 
   async commit(batches: BatchWrite[]): Promise<CommitResult[]> {
-    const results = await this.writer.call<CommitResult[]>('commit', batches.map((b) => toWire(b, this.userDaysDone)));
+    const results = this.writes.commit(batches.map((b) => toWire(b, this.userDaysDone)));
     // remember the user-days now committed (only after the commit, so a failure loses nothing)
     batches.forEach((b, k) => {
       for (const op of b.ops) {
@@ -119,7 +118,7 @@ export class SqliteStore implements Store {
   }
 
   async writeRollups(rows: RollupRow[], watermark: number): Promise<void> {
-    await this.writer.call('writeRollups', rows.map(toWireRollup), watermark);
+    this.writes.writeRollups(rows.map(toWireRollup), watermark);
   }
 
   async readRollups(q: RollupQuery): Promise<RollupRow[]> {
@@ -175,7 +174,7 @@ export class SqliteStore implements Store {
   }
 
   async insertKey(k: KeyRecord): Promise<void> {
-    await this.writer.call('insertKey', k);
+    this.writes.insertKey(k);
   }
 
   async findKeyByHash(hash: string): Promise<KeyRecord | null> {
@@ -188,7 +187,7 @@ export class SqliteStore implements Store {
   }
 
   async revokeKey(id: string, at: number): Promise<boolean> {
-    return this.writer.call<boolean>('revokeKey', id, at);
+    return this.writes.revokeKey(id, at);
   }
 
   async getKv(key: string): Promise<string | null> {
@@ -197,11 +196,11 @@ export class SqliteStore implements Store {
   }
 
   async setKv(key: string, value: string): Promise<void> {
-    await this.writer.call('setKv', key, value);
+    this.writes.setKv(key, value);
   }
 
   async prune(before: Record<Category, number>, dedupBefore: number, rollupsBefore: number): Promise<PruneResult> {
-    return this.writer.call<PruneResult>('prune', before, dedupBefore, rollupsBefore);
+    return this.writes.prune(before, dedupBefore, rollupsBefore);
   }
 
   async sizeBytes(): Promise<number> {

@@ -1,7 +1,4 @@
-/**
- * Every write of the SQLite store. It runs on the writer thread (writer.worker.ts), so commits,
- * rollup merges and their I/O never block the event loop that parses and answers requests.
- */
+/** Every write of the SQLite store: group commits with dedup, entity ops, rollup merges, keys. */
 import type { Statement } from 'better-sqlite3';
 import type { Category, CommitResult, EntityOp, KeyRecord, PruneResult } from '../store.js';
 import { mergeAgg } from '../../metrics/agg.js';
@@ -156,4 +153,3 @@ export class SqliteWrites {
   }
 }
 
-export type WriteOp = 'commit' | 'writeRollups' | 'insertKey' | 'revokeKey' | 'setKv' | 'prune';
