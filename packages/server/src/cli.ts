@@ -132,6 +132,7 @@ async function main(argv: string[]): Promise<number> {
       key: { type: 'string' },
       users: { type: 'string' },
       speed: { type: 'string' },
+      token: { type: 'string' },
     },
   });
   const cmd = positionals[0];

@@ -22,12 +22,13 @@ export const permissionsOf = (role: Role): Permission[] => [...GRANTS[role]];
 export function requiredPermission(method: string, path: string): Permission | null {
   const write = method !== 'GET' && method !== 'HEAD';
   if (path === '/api/v1/events') return write ? null : 'read';
-  const protectedPrefix = ['/api/v1/metrics', '/api/v1/matrix', '/api/v1/sos', '/api/v1/sparklines', '/api/v1/stream', '/api/alerts', '/api/silences', '/api/oncall', '/api/settings', '/api/openapi.json'].some(
+  const protectedPrefix = ['/api/v1/metrics', '/api/v1/matrix', '/api/v1/sos', '/api/v1/sparklines', '/api/v1/stream', '/api/alerts', '/api/silences', '/api/oncall', '/api/settings', '/api/openapi.json', '/api/demo'].some(
     (p) => path === p || path.startsWith(p + '/'),
   );
   if (!protectedPrefix) return null;
   if (!write) return 'read';
   if (path.startsWith('/api/alerts/')) return 'alerts:act';
+  if (path.startsWith('/api/demo/')) return 'alerts:act'; // injecting and removing demo faults
   if (path.startsWith('/api/silences')) return 'silences:edit';
   if (path.startsWith('/api/settings/channels')) return 'channels:edit';
   if (path.startsWith('/api/settings/people')) return 'people:edit';

@@ -1,5 +1,6 @@
 /**
  * `mgops demo …`: talk to a platform started with `--demo`, or load one running elsewhere.
+ *   (with login on, pass an API token: --token T, from `mgops tokens create --role ops`)
  *   mgops demo scenarios [--url URL]          the fault scenarios and which are active
  *   mgops demo inject NAME [--url URL]        inject one (see scenarios)
  *   mgops demo remove NAME [--url URL]        remove it
@@ -12,8 +13,11 @@ import { isScenario, SCENARIOS } from './scenarios.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
+/** The API token for a platform with login on (`mgops tokens create`), from --token. */
+let token: string | undefined;
+
 async function call(url: string, method = 'GET'): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { method });
+  const res = await fetch(url, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -57,6 +61,7 @@ export async function demoCommand(positionals: string[], values: Values, default
   const sub = positionals[1];
   const base = (typeof values.url === 'string' ? values.url : defaultUrl).replace(/\/+$/, '');
   const name = positionals[2] ?? '';
+  if (typeof values.token === 'string') token = values.token;
   switch (sub) {
     case 'run':
       return runTraffic(values);
