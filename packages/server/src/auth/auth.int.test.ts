@@ -29,7 +29,7 @@ test('dashboard APIs need a session or token; ingest, health and metrics stay as
   const tp = await startPlatform({ config: testConfig((c) => (c.server.publicUrl = 'https://ops.example')), plugins: [dashboardPlugin({ onFirstAdmin: (_n, pw) => (first = pw) })] });
   try {
     const { url } = tp;
-    for (const path of ['/api/v1/matrix', '/api/v1/metrics', '/api/v1/metrics/page_load_time', '/api/v1/events', '/api/v1/sos', '/api/v1/stream', '/api/settings/channels', '/api/openapi.json', '/api/demo/outbox', '/api/demo/scenarios']) {
+    for (const path of ['/api/v1/matrix', '/api/v1/metrics', '/api/v1/metrics/page_load_time', '/api/v1/events', '/api/v1/sos', '/api/v1/stream', '/api/settings/channels', '/api/openapi.json']) {
       assert.equal((await fetch(url + path)).status, 401, path);
     }
     assert.equal((await post(url, tp.key, envelope([{ type: 'page_load', page: 'p', duration: 100 }]))).status, 200);
