@@ -104,6 +104,8 @@ export function withMonitoring<E, R>(
       guard: undefined,
     };
     coldPending = false;
+    // what earlier invocations could not send gets one try within this invocation's budget
+    rec.resetBackoff();
     const limit = ctx.time_limit_in_ms;
     if (typeof limit === 'number' && limit > 0) {
       inv.guard = setTimeout(() => {

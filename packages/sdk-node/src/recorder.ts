@@ -36,6 +36,11 @@ export class Recorder {
   }
 
   /** Runs `fn`, counting and swallowing anything it throws. */
+  /** A cloud-function instance thawed for a new invocation: its wall-clock back-off is stale. */
+  resetBackoff(): void {
+    this.guard(() => this.sink.resetBackoff?.());
+  }
+
   guard(fn: () => void): void {
     try {
       fn();

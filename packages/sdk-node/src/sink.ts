@@ -17,6 +17,8 @@ export interface EventSink {
   flush(timeoutMs: number): Promise<boolean>;
   /** Stop timers and try a last delivery (long-running services). */
   close?(timeoutMs: number): Promise<boolean>;
+  /** Forget a retry back-off (an instance thawed after a freeze tries again at once). */
+  resetBackoff?(): void;
 }
 
 /** Keeps every event in memory: the in-memory implementation for unit tests. */
