@@ -2,7 +2,8 @@
  * JSON Schema and OpenAPI documents, serialised from the same schema objects the validators are
  * compiled from (events.ts), so docs and behaviour cannot drift apart.
  */
-import { BatchEnvelope, EVENT_SCHEMAS, IngestResponse, PROTOCOL_VERSION } from './events.js';
+import { EVENT_SCHEMAS, PROTOCOL_VERSION } from './events.js';
+import { BatchEnvelope, IngestResponse } from './envelope.js';
 
 type Json = Record<string, unknown>;
 const plain = (schema: unknown): Json => JSON.parse(JSON.stringify(schema)) as Json;

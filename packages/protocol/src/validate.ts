@@ -4,12 +4,8 @@
  */
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
-import {
-  BatchEnvelope,
-  EVENT_SCHEMAS,
-  type EventType,
-  type MgEvent,
-} from './events.js';
+import { EVENT_SCHEMAS, type EventType, type MgEvent } from './events.js';
+import { BatchEnvelope } from './envelope.js';
 
 export type FieldError = { field: string; message: string };
 

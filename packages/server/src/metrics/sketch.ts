@@ -1,5 +1,5 @@
 /**
- * A mergeable quantile sketch with bounded relative error (DDSketch-style log buckets): any
+ * A mergeable quantile sketch with bounded relative error (DDSketch-style log buckets): every
  * quantile of any window is computed from minute rollups by merging their sketches.
  * Relative accuracy 1 %: a p95 of 1,000 ms is reported between 990 and 1,010 ms.
  */
