@@ -4,6 +4,8 @@
  * Ids contain the placeholder `@@` and times are written relative to TS_MARK, so a sender makes
  * every request unique and current cheaply with `fillTemplate`.
  */
+import { seeded, pick as pickFrom } from '../src/demo/random.js';
+
 export const TS_MARK = 1_700_000_000_000;
 const TS_RE = /17000000(\d{5})/g;
 
@@ -16,20 +18,9 @@ const ROUTES = ['/api/checkin', '/api/tasks/:id', '/api/sos', '/api/risk/assess'
 const FNS = ['checkin', 'getTasks', 'sosDispatch', 'riskAssess', 'login'];
 const COLLECTIONS = ['checkins', 'tasks', 'users', 'sos_events', 'diary'];
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function makeEvents(n: number, ts: number, seed = 7): Record<string, unknown>[] {
-  const r = rng(seed);
-  const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)]!;
+  const r = seeded(seed);
+  const pick = <T>(a: T[]) => pickFrom(r, a);
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < n; i++) {
     const base = { id: `ev-@@-${i}`, ts: ts + i, sid: `s-${Math.floor(r() * 1e6)}`, uid: `user-${Math.floor(r() * 5000)}` };
