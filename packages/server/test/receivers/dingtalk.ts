@@ -7,7 +7,7 @@
  * and a valid markdown / text / actionCard message. Records which mentions would really ring.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { asRecord, header, parseJson, startHttpReceiver, type FailureSetting, type ReceivedRequest, type Reply } from './http.js';
+import { asRecord, header, parseJson, startHttpReceiver, type ReceivedRequest, type Reply, robotReceiver, type RobotReceiver } from './http.js';
 
 export interface DingTalkRobotSpec {
   accessToken: string;
@@ -42,16 +42,7 @@ export interface DingTalkMessage {
   body: Record<string, unknown>;
 }
 
-export interface DingTalkReceiver {
-  /** webhook URL of the first robot */
-  url: string;
-  webhookFor(accessToken: string): string;
-  messages: DingTalkMessage[];
-  rejected: Array<{ accessToken: string; errcode: number; errmsg: string }>;
-  requests: ReceivedRequest[];
-  setFailure(f: FailureSetting | null): void;
-  close(): Promise<void>;
-}
+export type DingTalkReceiver = RobotReceiver<DingTalkMessage, { accessToken: string; errcode: number; errmsg: string }>;
 
 const ERR = {
   contentType: { errcode: 43004, errmsg: '无效的HTTP HEADER Content-Type' },
@@ -114,15 +105,7 @@ export async function startDingTalkReceiver(opts: DingTalkReceiverOptions = {}):
 
   const server = await startHttpReceiver(handle);
   const webhookFor = (token: string): string => `${server.origin}/robot/send?access_token=${encodeURIComponent(token)}`;
-  return {
-    url: webhookFor(robots[0]?.accessToken ?? ''),
-    webhookFor,
-    messages,
-    rejected,
-    requests: server.requests,
-    setFailure: (f) => server.setFailure(f),
-    close: () => server.close(),
-  };
+  return robotReceiver(server, webhookFor, robots[0]?.accessToken ?? '', messages, rejected);
 }
 
 function str(x: unknown): string | undefined {

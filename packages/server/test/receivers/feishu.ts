@@ -5,7 +5,7 @@
  * ≤ 20 KB; 5 a second and 100 a minute per bot (else 11232); answers `{code, msg, data}`.
  */
 import { createHmac } from 'node:crypto';
-import { asRecord, parseJson, startHttpReceiver, type FailureSetting, type ReceivedRequest, type Reply } from './http.js';
+import { asRecord, parseJson, startHttpReceiver, type ReceivedRequest, type Reply, robotReceiver, type RobotReceiver } from './http.js';
 
 export interface FeishuMessage {
   token: string;
@@ -17,15 +17,7 @@ export interface FeishuMessage {
   receivedAt: number;
 }
 
-export interface FeishuReceiver {
-  url: string;
-  webhookFor(token: string): string;
-  messages: FeishuMessage[];
-  rejected: Array<{ token: string; code: number; msg: string }>;
-  requests: ReceivedRequest[];
-  setFailure(f: FailureSetting | null): void;
-  close(): Promise<void>;
-}
+export type FeishuReceiver = RobotReceiver<FeishuMessage, { token: string; code: number; msg: string }>;
 
 export interface FeishuReceiverOptions {
   bots?: Array<{ token: string; secret?: string }>;
@@ -75,15 +67,7 @@ export async function startFeishuReceiver(opts: FeishuReceiverOptions = {}): Pro
 
   const server = await startHttpReceiver(handle);
   const webhookFor = (token: string): string => `${server.origin}/open-apis/bot/v2/hook/${encodeURIComponent(token)}`;
-  return {
-    url: webhookFor(bots[0]?.token ?? ''),
-    webhookFor,
-    messages,
-    rejected,
-    requests: server.requests,
-    setFailure: (f) => server.setFailure(f),
-    close: () => server.close(),
-  };
+  return robotReceiver(server, webhookFor, bots[0]?.token ?? '', messages, rejected);
 }
 
 function readMessage(body: Record<string, unknown>, token: string, receivedAt: number): FeishuMessage | undefined {

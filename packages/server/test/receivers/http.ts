@@ -42,6 +42,30 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
+/** A group-robot stand-in (DingTalk, WeCom, Feishu): its webhook URLs, what it accepted and refused. */
+export interface RobotReceiver<M, R> {
+  /** webhook URL of the first robot */
+  url: string;
+  webhookFor(token: string): string;
+  messages: M[];
+  rejected: R[];
+  requests: ReceivedRequest[];
+  setFailure(f: FailureSetting | null): void;
+  close(): Promise<void>;
+}
+
+export function robotReceiver<M, R>(server: HttpReceiver, webhookFor: (token: string) => string, firstToken: string, messages: M[], rejected: R[]): RobotReceiver<M, R> {
+  return {
+    url: webhookFor(firstToken),
+    webhookFor,
+    messages,
+    rejected,
+    requests: server.requests,
+    setFailure: (f) => server.setFailure(f),
+    close: () => server.close(),
+  };
+}
+
 export async function startHttpReceiver(handler: (req: ReceivedRequest) => Reply | Promise<Reply>): Promise<HttpReceiver> {
   let failure: FailureSetting | null = null;
   const requests: ReceivedRequest[] = [];

@@ -3,7 +3,7 @@
  * (else 93000), JSON body, text content ≤ 2,048 bytes and markdown ≤ 4,096 bytes (else 40058),
  * 20 messages a minute per robot (else 45009), answers `{errcode, errmsg}` in HTTP 200.
  */
-import { asRecord, parseJson, startHttpReceiver, type FailureSetting, type ReceivedRequest, type Reply } from './http.js';
+import { asRecord, parseJson, startHttpReceiver, type ReceivedRequest, type Reply, robotReceiver, type RobotReceiver } from './http.js';
 
 export interface WeComMessage {
   key: string;
@@ -13,15 +13,7 @@ export interface WeComMessage {
   receivedAt: number;
 }
 
-export interface WeComReceiver {
-  url: string;
-  webhookFor(key: string): string;
-  messages: WeComMessage[];
-  rejected: Array<{ key: string; errcode: number; errmsg: string }>;
-  requests: ReceivedRequest[];
-  setFailure(f: FailureSetting | null): void;
-  close(): Promise<void>;
-}
+export type WeComReceiver = RobotReceiver<WeComMessage, { key: string; errcode: number; errmsg: string }>;
 
 export async function startWeComReceiver(opts: { keys?: string[]; now?: () => number; perMinute?: number } = {}): Promise<WeComReceiver> {
   const keys = opts.keys ?? ['wecom-key-1'];
@@ -65,13 +57,5 @@ export async function startWeComReceiver(opts: { keys?: string[]; now?: () => nu
 
   const server = await startHttpReceiver(handle);
   const webhookFor = (key: string): string => `${server.origin}/cgi-bin/webhook/send?key=${encodeURIComponent(key)}`;
-  return {
-    url: webhookFor(keys[0] ?? ''),
-    webhookFor,
-    messages,
-    rejected,
-    requests: server.requests,
-    setFailure: (f) => server.setFailure(f),
-    close: () => server.close(),
-  };
+  return robotReceiver(server, webhookFor, keys[0] ?? '', messages, rejected);
 }
