@@ -64,10 +64,10 @@ export function registerQueryApi(app: FastifyInstance, d: { metrics: MetricsEngi
     }),
   );
 
-  app.get<{ Querystring: Query }>('/api/v1/matrix', async (req) => ({
-    at: parseTime(req.query.at, 'at', d.clock.now()) ?? d.clock.now(),
-    rows: await d.metrics.matrix(parseTime(req.query.at, 'at', d.clock.now())),
-  }));
+  app.get<{ Querystring: Query }>('/api/v1/matrix', async (req) => {
+    const at = parseTime(req.query.at, 'at', d.clock.now()) ?? d.clock.now();
+    return { at, rows: await d.metrics.matrix(at) };
+  });
 
   app.get<{ Querystring: Query }>('/api/v1/events', async (req) => {
     const q = req.query;

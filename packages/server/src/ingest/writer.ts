@@ -3,7 +3,7 @@
  * and each request is answered only after its transaction committed (durable acknowledgement).
  * The queue is bounded in events; beyond it the collector answers 429 instead of growing memory.
  */
-import type { BatchWrite, CommitResult, Store, StoredBatch } from '../storage/store.js';
+import type { BatchWrite, CommitResult, Store } from '../storage/store.js';
 import { ApiError } from '../util/errors.js';
 
 type Pending = { batch: BatchWrite; resolve: (r: CommitResult) => void; reject: (e: unknown) => void };
@@ -11,15 +11,12 @@ type Pending = { batch: BatchWrite; resolve: (r: CommitResult) => void; reject: 
 export type CommittedBatch = { write: BatchWrite; result: CommitResult };
 export type CommitListener = (batches: CommittedBatch[]) => void;
 
-export type WriterStats = { commits: number; lastCommitMs: number; queuedEvents: number };
-
 export class IngestWriter {
   private queue: Pending[] = [];
   private queuedEvents = 0;
   private running: Promise<void> | null = null;
   private closed = false;
   private readonly listeners: CommitListener[] = [];
-  readonly stats: WriterStats = { commits: 0, lastCommitMs: 0, queuedEvents: 0 };
 
   constructor(
     private readonly store: Pick<Store, 'commit'>,
@@ -42,7 +39,6 @@ export class IngestWriter {
       return Promise.reject(new ApiError('OVERLOADED', 'the collector is overloaded; retry later', undefined, 1));
     }
     this.queuedEvents += batch.events.length;
-    this.stats.queuedEvents = this.queuedEvents;
     return new Promise<CommitResult>((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
       if (!this.running) this.running = this.drain();
@@ -63,10 +59,7 @@ export class IngestWriter {
       const started = performance.now();
       try {
         const results = await this.store.commit(take.map((p) => p.batch));
-        const ms = performance.now() - started;
-        this.stats.commits++;
-        this.stats.lastCommitMs = ms;
-        this.observeCommit(ms, events);
+        this.observeCommit(performance.now() - started, events);
         const committed = take.map((p, i) => ({ write: p.batch, result: results[i]! }));
         for (const l of this.listeners) {
           try {
@@ -80,8 +73,7 @@ export class IngestWriter {
         for (const p of take) p.reject(e);
       } finally {
         this.queuedEvents -= events;
-        this.stats.queuedEvents = this.queuedEvents;
-      }
+          }
     }
     this.running = null;
   }
@@ -92,5 +84,3 @@ export class IngestWriter {
     while (this.running) await this.running;
   }
 }
-
-export type { StoredBatch };
