@@ -157,9 +157,9 @@ export class MetricsEngine {
     if (!def.dims.includes(by)) throw new MetricError('by', `metric '${id}' has no dimension '${by}' (has: ${def.dims.join(', ') || 'none'})`);
     const now = at ?? this.clock.now();
     const windowMs = this.windowOf(id);
-    const series = def.compute.kind === 'custom' || def.compute.kind === 'gauge_pct' ? [] : seriesOf(def.compute);
+    // the dimension values seen in the window (custom metrics have no rollup series to break down)
     const vals = new Set<string>();
-    for (const r of await this.rollups.rows(series.length ? series : [def.compute.kind === 'gauge_pct' ? def.compute.series : ''], by, windowStart(now, windowMs), now + MINUTE)) vals.add(r.val);
+    for (const r of await this.rollups.rows(seriesOf(def.compute), by, windowStart(now, windowMs), now + MINUTE)) vals.add(r.val);
     const out = await Promise.all([...vals].map((val) => this.value(id, now, { dim: by, val })));
     const sign = def.direction === 'above' ? -1 : 1;
     return out.sort((a, b) => sign * ((a.value ?? 0) - (b.value ?? 0)));
