@@ -18,7 +18,7 @@ import {
   type TencentReceiver,
   type WebhookReceiver,
   type WeComReceiver,
-} from '../../test/receivers/index.js';
+} from '../notify/standins/index.js';
 
 const S = {
   dingtalk: { accessToken: 'demo-ops', secret: 'SECdemo0123456789' },

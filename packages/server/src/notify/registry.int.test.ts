@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDingTalkReceiver } from '../../test/receivers/dingtalk.js';
-import { startTencentCloudReceiver } from '../../test/receivers/tencent.js';
+import { startDingTalkReceiver } from './standins/dingtalk.js';
+import { startTencentCloudReceiver } from './standins/tencent.js';
 import { sampleNotice, T0 } from '../../test/receivers/sample.js';
 import { ManualClock } from '../util/clock.js';
 import { validateChannelsConfig } from './config.js';

@@ -12,9 +12,9 @@ import { createChannelRegistry } from '../../src/notify/registry.js';
 import { Directory } from '../../src/oncall/directory.js';
 import type { Person, Rotation } from '../../src/oncall/model.js';
 import type { Clock } from '../../src/util/clock.js';
-import { startDingTalkReceiver, type DingTalkReceiver } from './dingtalk.js';
-import { startSmtpReceiver, type SmtpReceiver } from './smtp.js';
-import { startTencentCloudReceiver, type TencentReceiver } from './tencent.js';
+import { startDingTalkReceiver, type DingTalkReceiver } from '../../src/notify/standins/dingtalk.js';
+import { startSmtpReceiver, type SmtpReceiver } from '../../src/notify/standins/smtp.js';
+import { startTencentCloudReceiver, type TencentReceiver } from '../../src/notify/standins/tencent.js';
 
 export const TEAM: Person[] = [
   { id: 'alice', name: 'Alice', roles: ['ops_engineer'], mobile: '13800000001', email: 'alice@mindguard.example' },

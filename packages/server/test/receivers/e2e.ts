@@ -5,7 +5,7 @@
 import { alertingPlugin } from '../../src/alerting/plugin.js';
 import type { AlertManager } from '../../src/alerting/manager.js';
 import { envelope, post, startPlatform, testConfig, type TestPlatform } from '../helpers.js';
-import { startDingTalkReceiver, type DingTalkReceiver } from './dingtalk.js';
+import { startDingTalkReceiver, type DingTalkReceiver } from '../../src/notify/standins/dingtalk.js';
 
 export type E2E = { tp: TestPlatform; ding: DingTalkReceiver; manager: AlertManager; postAudit(): Promise<number>; close(): Promise<void> };
 

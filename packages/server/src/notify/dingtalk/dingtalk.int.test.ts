@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDingTalkReceiver } from '../../../test/receivers/dingtalk.js';
+import { startDingTalkReceiver } from '../standins/dingtalk.js';
 import { sampleNotice, T0 } from '../../../test/receivers/sample.js';
 import { ManualClock } from '../../util/clock.js';
 import { guarded } from '../guard.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSmtpReceiver } from '../../../test/receivers/smtp.js';
+import { startSmtpReceiver } from '../standins/smtp.js';
 import { sampleNotice, T0 } from '../../../test/receivers/sample.js';
 import { guarded } from '../guard.js';
 import { renderAlert } from '../template/render.js';

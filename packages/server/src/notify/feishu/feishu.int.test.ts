@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startFeishuReceiver } from '../../../test/receivers/feishu.js';
+import { startFeishuReceiver } from '../standins/feishu.js';
 import { sampleNotice, T0 } from '../../../test/receivers/sample.js';
 import { ManualClock } from '../../util/clock.js';
 import { guarded } from '../guard.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTencentCloudReceiver } from '../../../test/receivers/tencent.js';
+import { startTencentCloudReceiver } from '../standins/tencent.js';
 import { sampleNotice, T0 } from '../../../test/receivers/sample.js';
 import { ManualClock } from '../../util/clock.js';
 import { guarded } from '../guard.js';

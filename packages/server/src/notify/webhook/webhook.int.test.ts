@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWebhookReceiver } from '../../../test/receivers/webhook.js';
+import { startWebhookReceiver } from '../standins/webhook.js';
 import { sampleNotice, T0 } from '../../../test/receivers/sample.js';
 import { ManualClock } from '../../util/clock.js';
 import { guarded } from '../guard.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeComReceiver } from '../../../test/receivers/wecom.js';
+import { startWeComReceiver } from '../standins/wecom.js';
 import { sampleNotice, T0 } from '../../../test/receivers/sample.js';
 import { ManualClock } from '../../util/clock.js';
 import { guarded } from '../guard.js';
