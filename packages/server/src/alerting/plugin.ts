@@ -49,7 +49,7 @@ export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: nu
       throw new AlertingConfigError(issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
     }
     const { people, rotations, policy } = read.sections;
-    const store = openAlertingStore(p.config, p.dataDir);
+    const store = await openAlertingStore(p.config, p.dataDir);
     const registry = createChannelRegistry(channels.config, { ledger: store });
     const directory = new Directory(people, rotations);
     const ackSecret = read.sections.ackSecret ?? ackSecretFile(p.dataDir);
@@ -84,7 +84,7 @@ export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: nu
     runner.start();
     p.onClose(async () => {
       await runner.stop();
-      store.close();
+      await store.close();
     });
     opts.onReady?.({ manager, runner });
   };

@@ -5,6 +5,9 @@ import type { Store } from './store.js';
 import { SqliteStore } from './sqlite/store.js';
 import { PgStore } from './postgres/store.js';
 import { SqliteAlerting } from './sqlite/alerting.js';
+import { PgAlerting } from './postgres/alerting.js';
+import type { AlertStore, OutboxStore } from '../alerting/ports.js';
+import type { BudgetLedger } from '../notify/budget.js';
 
 export async function openStore(config: Config, dataDir: string): Promise<Store> {
   const store: Store =
@@ -15,9 +18,11 @@ export async function openStore(config: Config, dataDir: string): Promise<Store>
   return store;
 }
 
-/** The alerting capability's storage (alerts, timeline, silences, outbox, budgets). */
-export function openAlertingStore(config: Config, dataDir: string): SqliteAlerting {
-  if (config.storage.engine === 'postgres') throw new Error('alerting storage on PostgreSQL is not available yet');
+export type AlertingStorage = AlertStore & OutboxStore & BudgetLedger & { close(): void | Promise<void> };
+
+/** The alerting capability's storage (alerts, timeline, silences, outbox, budgets), beside the core store. */
+export async function openAlertingStore(config: Config, dataDir: string): Promise<AlertingStorage> {
+  if (config.storage.engine === 'postgres' && config.storage.postgresUrl) return PgAlerting.open(config.storage.postgresUrl, config.storage.postgresSchema);
   return new SqliteAlerting(join(dataDir, 'mgops.db'));
 }
 

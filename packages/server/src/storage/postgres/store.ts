@@ -2,7 +2,7 @@
  * The PostgreSQL implementation of the Store port (node-postgres), for when one machine is
  * outgrown. Same tables and semantics as SQLite: the contract suite runs on both.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type {
   BatchWrite, Category, CommitResult, EntityOp, EventQuery, KeyRecord, PruneResult,
   RiskStats, RollupQuery, SosRecord, Store, StoredBatch, StoredEvent,
@@ -11,12 +11,7 @@ import type { RollupRow } from '../../metrics/agg.js';
 import { mergeAgg } from '../../metrics/agg.js';
 import { collectEvents, finite, toBatch, toKey, toRollup, toSos, type BatchRow, type FoundEvent, type KeyDbRow, type RollupDbRow, type SosDbRow } from '../rows.js';
 import { PG_MIGRATIONS } from './migrations.js';
-
-// BIGINT (int8) values here are times and hashes below 2^53: read them as numbers.
-const types = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
+import { inTransaction, schemaPool } from './pool.js';
 
 const CATEGORIES: Category[] = ['business', 'system', 'security', 'exception'];
 
@@ -25,23 +20,11 @@ export class PgStore implements Store {
   private readonly pool: pg.Pool;
 
   constructor(url: string, private readonly schema = 'mgops') {
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name '${schema}'`);
-    this.pool = new pg.Pool({ connectionString: url, max: 8, types, options: `-c search_path=${schema}` });
+    this.pool = schemaPool(url, schema, 8);
   }
 
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const r = await fn(c);
-      await c.query('COMMIT');
-      return r;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn);
   }
 
   async migrate(): Promise<void> {
