@@ -1,24 +1,51 @@
 #!/usr/bin/env node
 // Builds the mini-program bundle: one ES2017 CommonJS file with the core and the masking rules
 // inlined (zero runtime dependencies), for `main` and for DevTools "build npm" (`miniprogram`).
+// esbuild bundles and minifies; terser then compresses and mangles once more (≈ 5 % less gzip).
+// `--split` prints where the bytes go: each module's share of the esbuild-minified bundle.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { minify } from 'terser';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(join(root, 'dist'), { recursive: true });
-await build({
-  entryPoints: [join(root, 'src/index.ts')],
-  outfile: join(root, 'dist/index.js'),
+const result = await build({
+  entryPoints: [join(root, 'src/main.ts')],
   bundle: true,
+  write: false,
   format: 'cjs',
   platform: 'neutral',
   target: 'es2017',
   minify: true,
   legalComments: 'none',
   sourcemap: false,
+  metafile: true,
   logLevel: 'warning',
+  // src/main.ts assigns module.exports on purpose: the bundle is CommonJS
+  logOverride: { 'commonjs-variable-in-esm': 'silent' },
+  outfile: join(root, 'dist/index.js'),
 });
+const bundled = result.outputFiles[0].text;
+const min = await minify(bundled, {
+  ecma: 2017,
+  toplevel: true,
+  compress: { passes: 2, pure_getters: true },
+  mangle: { toplevel: true },
+  format: { comments: false },
+});
+writeFileSync(join(root, 'dist/index.js'), min.code);
 copyFileSync(join(root, 'types/index.d.ts'), join(root, 'dist/index.d.ts'));
 console.log('built dist/index.js');
+
+if (process.argv.includes('--split')) {
+  const gz = (s) => gzipSync(s, { level: 9 }).length;
+  const inputs = Object.values(result.metafile.outputs)[0].inputs;
+  const total = bundled.length;
+  console.log(`per module (esbuild-minified bytes, and the gzip bytes pro rata of ${gz(bundled)} before terser):`);
+  for (const [file, v] of Object.entries(inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)) {
+    if (v.bytesInOutput) console.log(`  ${String(v.bytesInOutput).padStart(6)}  ~${String(Math.round((v.bytesInOutput / total) * gz(bundled))).padStart(5)} gz  ${relative(root, join(process.cwd(), file))}`);
+  }
+}
