@@ -1,15 +1,20 @@
 /**
  * The whole platform with alerting, pointed at a local DingTalk receiver: used by the end-to-end
  * test and `bench:alert`. An `unauthorised_op` audit event posted to the collector opens a P0.
+ * On `engine: 'postgres'` everything is stored in a fresh schema of the local PostgreSQL, dropped on close.
  */
 import { alertingPlugin } from '../../src/alerting/plugin.js';
 import type { AlertManager } from '../../src/alerting/manager.js';
 import { envelope, post, startPlatform, testConfig, type TestPlatform } from '../helpers.js';
 import { startDingTalkReceiver, type DingTalkReceiver } from '../../src/notify/standins/dingtalk.js';
+import { PgStore } from '../../src/storage/postgres/store.js';
+
+export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export type E2E = { tp: TestPlatform; ding: DingTalkReceiver; manager: AlertManager; postAudit(): Promise<number>; close(): Promise<void> };
 
-export async function startE2E(opts: { robots?: number; evaluateEveryMs?: number } = {}): Promise<E2E> {
+export async function startE2E(opts: { robots?: number; evaluateEveryMs?: number; engine?: 'sqlite' | 'postgres' } = {}): Promise<E2E> {
+  const pgSchema = opts.engine === 'postgres' ? `mgops_e2e_${process.pid}_${Math.floor(Math.random() * 1e6)}` : null;
   const robots = Array.from({ length: opts.robots ?? 1 }, (_, i) => ({ accessToken: `e2e-${i}`, secret: `SECe2e${i}` }));
   const ding = await startDingTalkReceiver({ robots });
   let manager: AlertManager | undefined;
@@ -22,6 +27,7 @@ export async function startE2E(opts: { robots?: number; evaluateEveryMs?: number
     ];
     c.oncall = { rotations: [{ id: 'ops', role: 'ops_engineer', layers: [{ name: '24x7', members: ['alice'], start: '2025-01-06T10:00' }] }] };
     for (const level of ['P0', 'P1', 'P2', 'P3'] as const) c.levels[level].channels = ['dingtalk'];
+    if (pgSchema) c.storage = { engine: 'postgres', postgresUrl: PG_URL, postgresSchema: pgSchema };
   });
   const tp = await startPlatform({
     config,
@@ -40,6 +46,11 @@ export async function startE2E(opts: { robots?: number; evaluateEveryMs?: number
     async close() {
       await tp.close();
       await ding.close();
+      if (pgSchema) {
+        const pg = new PgStore(PG_URL, pgSchema);
+        await pg.dropSchema();
+        await pg.close();
+      }
     },
   };
 }
