@@ -1,7 +1,7 @@
 /**
  * Storage ports of the alerting capability. The in-memory implementations (memory.ts) serve unit
- * tests; storage/sqlite/alerting.ts is the durable one. Every method is async so a networked
- * database fits.
+ * tests; storage/sqlite/alerting.ts and storage/postgres/alerting.ts are the durable ones, held to
+ * one contract suite. Every method is async so a networked database fits.
  */
 import type { RuleState } from '../rules/state.js';
 import type { Alert, AlertStatus, OutboxRow, TimelineEntry } from './model.js';
