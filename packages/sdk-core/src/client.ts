@@ -133,9 +133,9 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
   function schedule(): void {
     // a full pipe is resumed by the completion of a request
     if (!canSend() || inFlight >= o.maxInFlight) return;
+    if (now() < backoffUntil) return setTimer(backoffUntil - now());
     const idle = queue.idle();
-    if (now() < backoffUntil) setTimer(backoffUntil - now());
-    else if (idle >= o.batchSize) setTimer(0);
+    if (idle >= o.batchSize) setTimer(0);
     else if (idle > 0 || pendingDrops) setTimer(o.flushIntervalMs);
   }
 

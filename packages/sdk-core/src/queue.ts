@@ -23,6 +23,7 @@ export interface QueueItem {
 
 export function utf8Length(s: string): number {
   let n = s.length;
+  if (!/[^\0-\x7f]/.test(s)) return n;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c > 0x7f) n += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1;

@@ -30,9 +30,26 @@ export function cut(s: string, max: number): string {
   return s.length > max ? s.slice(0, max) : s;
 }
 
+/**
+ * Masked strings seen lately: an error storm repeats the same stack, message and breadcrumbs, and
+ * masking is the costly part of a capture. Same input, same output — only cheaper. Bounded: at most
+ * 64 strings of at most 2048 characters, emptied when full.
+ */
+const masked = new Map<string, string>();
+
+function mask(s: string): string {
+  if (s.length < 7 || s.length > 2048) return maskString(s);
+  let m = masked.get(s);
+  if (m === undefined) {
+    if (masked.size >= 64) masked.clear();
+    masked.set(s, (m = maskString(s)));
+  }
+  return m;
+}
+
 export function scrubString(s: string, max: number): string {
   // mask first, then cut: a cut through a phone number must not leave its digits readable
-  return cut(maskString(cut(s, 65536)), max);
+  return cut(mask(cut(s, 65536)), max);
 }
 
 function scrubValue(key: string, v: unknown, depth: number): unknown {
