@@ -8,6 +8,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Config } from '../config/schema.js';
 import { CHANNEL_TYPES, type ChannelType, type Level } from '../notify/types.js';
 import type { Person, Rotation } from '../oncall/model.js';
+import { shanghaiLocal } from '../oncall/time.js';
 import { parseDuration } from '../util/duration.js';
 import type { MaintenanceWindow } from './maintenance.js';
 import { DEFAULT_POLICY, type AlertingPolicy } from './policy.js';
@@ -70,13 +71,6 @@ export const MaintenanceSchema = Type.Array(
 
 export type AlertingSections = { people: Person[]; rotations: Rotation[]; policy: AlertingPolicy; ackSecret?: string };
 export type Issue = { path: string[]; message: string };
-
-/** "2025-01-06T10:00" in Asia/Shanghai → epoch ms. */
-export function shanghaiLocal(text: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?$/.exec(text);
-  if (!m) throw new RangeError(`not a local time: ${text}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0)) - 8 * 3_600_000;
-}
 
 function check<T extends import('@sinclair/typebox').TSchema>(schema: T, value: unknown, path: string): { value: Static<T> } | { issues: Issue[] } {
   const c = TypeCompiler.Compile(schema);

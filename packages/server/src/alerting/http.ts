@@ -3,10 +3,12 @@
  * silences, MTTA/MTTR, who is on call; and the signed acknowledge link used in DingTalk and
  * e-mail (GET shows a confirmation page, POST acknowledges, so link previews acknowledge nothing).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Directory } from '../oncall/directory.js';
+import { actorOf } from '../oncall/http.js';
 import { nextHandoff, onCallAt } from '../oncall/model.js';
+import type { AuditInput } from '../oncall/ports.js';
 import type { Clock } from '../util/clock.js';
 import { verifyAckToken } from './links.js';
 import type { ActionResult, AlertManager } from './manager.js';
@@ -14,7 +16,11 @@ import type { AlertStatus } from './model.js';
 import type { AlertStore, OutboxStore } from './ports.js';
 import { responseStats } from './stats.js';
 
-export type AlertingApiDeps = { manager: AlertManager; store: AlertStore; outbox: OutboxStore; directory: Directory; clock: Clock; ackSecret: string };
+export type AlertingApiDeps = {
+  manager: AlertManager; store: AlertStore; outbox: OutboxStore; directory: Directory; clock: Clock; ackSecret: string;
+  /** the audit log: acknowledgements, resolutions and silences are recorded there (who, when, what) */
+  audit?: { record(entry: Omit<AuditInput, 'at'>): Promise<void> };
+};
 
 const STATUSES: AlertStatus[] = ['firing', 'acknowledged', 'resolved'];
 
@@ -25,6 +31,16 @@ function fail(reply: FastifyReply, status: number, code: string, message: string
 function answer(reply: FastifyReply, r: ActionResult) {
   if (r.ok) return reply.send(r.alert);
   return fail(reply, r.code === 'NOT_FOUND' ? 404 : 409, r.code, r.message);
+}
+
+/** Acknowledges or resolves, and audits what changed. */
+async function act(deps: AlertingApiDeps, id: string, kind: 'ack' | 'resolve', by: string, actor: string, via: 'api' | 'link'): Promise<ActionResult> {
+  const before = await deps.store.getAlert(id);
+  const r = kind === 'ack' ? await deps.manager.acknowledge(id, by, via) : await deps.manager.resolve(id, by);
+  if (r.ok && before?.status !== r.alert.status) {
+    await deps.audit?.record({ actor, action: `alert.${kind}`, target: `alert:${id}`, before: { status: before?.status ?? null }, after: { status: r.alert.status, by, via } });
+  }
+  return r;
 }
 
 const who = (body: unknown): string | undefined => {
@@ -63,13 +79,13 @@ export function registerAlertingApi(app: FastifyInstance, deps: AlertingApiDeps)
   app.post('/api/alerts/:id/ack', async (req, reply) => {
     const by = who(req.body);
     if (!by) return fail(reply, 400, 'INVALID_FIELD', 'by is required (the acknowledging person)', 'by');
-    return answer(reply, await deps.manager.acknowledge((req.params as { id: string }).id, by, 'api'));
+    return answer(reply, await act(deps, (req.params as { id: string }).id, 'ack', by, actorOf(req), 'api'));
   });
 
   app.post('/api/alerts/:id/resolve', async (req, reply) => {
     const by = who(req.body);
     if (!by) return fail(reply, 400, 'INVALID_FIELD', 'by is required (the resolving person)', 'by');
-    return answer(reply, await deps.manager.resolve((req.params as { id: string }).id, by));
+    return answer(reply, await act(deps, (req.params as { id: string }).id, 'resolve', by, actorOf(req), 'api'));
   });
 
   app.get('/api/silences', async () => deps.store.listSilences());
@@ -83,7 +99,20 @@ export function registerAlertingApi(app: FastifyInstance, deps: AlertingApiDeps)
     if (typeof b.matcher !== 'object' || b.matcher === null) return fail(reply, 400, 'INVALID_FIELD', 'matcher is required', 'matcher');
     const silence = { id: 'S' + randomBytes(5).toString('hex'), matcher: b.matcher as never, startsAt, endsAt: b.endsAt, createdBy: by, comment: typeof b.comment === 'string' ? b.comment.slice(0, 500) : '' };
     await deps.store.saveSilence(silence);
+    await deps.audit?.record({ actor: actorOf(req), action: 'silence.create', target: `silence:${silence.id}`, before: null, after: silence });
     return reply.code(201).send(silence);
+  });
+  /** Expires a silence now (it stays listed, ended). */
+  app.delete('/api/silences/:id', async (req: FastifyRequest, reply) => {
+    const { id } = req.params as { id: string };
+    const before = (await deps.store.listSilences()).find((s) => s.id === id);
+    if (!before) return fail(reply, 404, 'NOT_FOUND', `no silence ${id}`, 'id');
+    const now = deps.clock.now();
+    if (before.endsAt <= now) return fail(reply, 409, 'CONFLICT', `silence ${id} has already ended`, 'id');
+    const after = { ...before, endsAt: now };
+    await deps.store.saveSilence(after);
+    await deps.audit?.record({ actor: actorOf(req), action: 'silence.expire', target: `silence:${id}`, before, after });
+    return after;
   });
 
   app.get('/api/oncall', async (req) => {
@@ -120,7 +149,8 @@ async function registerAckLink(app: FastifyInstance, deps: AlertingApiDeps): Pro
     const t = (req.query as { t?: string }).t ?? '';
     reply.type('text/html; charset=utf-8');
     if (!verifyAckToken(deps.ackSecret, id, t, deps.clock.now())) return reply.code(403).send(page('链接无效', '<p>确认链接无效或已过期。</p>'));
-    const r = await deps.manager.acknowledge(id, who(req.body) ?? 'link', 'link');
+    const by = who(req.body) ?? 'link';
+    const r = await act(deps, id, 'ack', by, `${by} (signed link)`, 'link');
     if (!r.ok) return reply.code(r.code === 'NOT_FOUND' ? 404 : 409).send(page('无法确认', `<p>${r.code === 'CONFLICT' ? '告警已恢复。' : '告警不存在。'}</p>`));
     return page('已确认', `<p>告警 ${id} 已确认。</p>`);
   });

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import type { PlatformPlugin } from '../app.js';
 import { validateChannelsConfig } from '../notify/config.js';
 import { createChannelRegistry } from '../notify/registry.js';
-import { Directory } from '../oncall/directory.js';
+import { registerDirectoryApi } from '../oncall/http.js';
+import { DirectoryService } from '../oncall/service.js';
 import { MetricRules } from '../rules/evaluator.js';
 import { DEFAULT_SOS_LIMITS, SosTimers, type SosLimits } from '../rules/sos.js';
-import { openAlertingStore } from '../storage/index.js';
+import { openAlertingStore, openDirectoryStore } from '../storage/index.js';
 import { parseDuration } from '../util/duration.js';
 import { readAlertingSections } from './config.js';
 import { registerAlertingApi } from './http.js';
@@ -51,9 +52,11 @@ export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: nu
     const { people, rotations, policy } = read.sections;
     const store = await openAlertingStore(p.config, p.dataDir);
     const registry = createChannelRegistry(channels.config, { ledger: store });
-    const directory = new Directory(people, rotations);
-    const ackSecret = read.sections.ackSecret ?? ackSecretFile(p.dataDir);
     const log = { info: (o: object, m: string) => p.logger.info(o, m), warn: (o: object, m: string) => p.logger.warn(o, m) };
+    const directoryStore = await openDirectoryStore(p.config, p.dataDir);
+    const oncall = await DirectoryService.open(directoryStore, { people, rotations }, () => p.clock.now(), log); // YAML seeds, API edits persist
+    const directory = oncall.directory;
+    const ackSecret = read.sections.ackSecret ?? ackSecretFile(p.dataDir);
     const manager = new AlertManager({ store, outbox: store, registry, directory, policy, clock: p.clock, ackSecret, log });
     const sosCfg = p.config.metrics.sos_response_time;
     const limits: SosLimits = {
@@ -80,11 +83,13 @@ export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: nu
       }
       if (sos || metrics.size > 0) runner.nudge([...metrics], sos);
     });
-    registerAlertingApi(p.app, { manager, store, outbox: store, directory, clock: p.clock, ackSecret });
+    registerAlertingApi(p.app, { manager, store, outbox: store, directory, clock: p.clock, ackSecret, audit: oncall });
+    registerDirectoryApi(p.app, oncall);
     runner.start();
     p.onClose(async () => {
       await runner.stop();
       await store.close();
+      await directoryStore.close();
     });
     opts.onReady?.({ manager, runner });
   };

@@ -17,3 +17,14 @@ test('ingest stays key-authenticated; channels are admin-only', () => {
   assert.equal(can('developer', 'channels:edit'), false);
   assert.equal(can('admin', 'channels:edit'), true);
 });
+
+test('people are admin-only; on-call schedules: admin and ops; the audit log is read by every role', () => {
+  assert.equal(requiredPermission('PUT', '/api/settings/people/:id'), 'people:edit');
+  assert.equal(requiredPermission('POST', '/api/settings/oncall/:id/overrides'), 'oncall:edit');
+  assert.equal(requiredPermission('DELETE', '/api/silences/:id'), 'silences:edit');
+  assert.equal(requiredPermission('GET', '/api/audit'), 'read');
+  assert.equal(can('ops', 'oncall:edit'), true);
+  assert.equal(can('ops', 'people:edit'), false);
+  assert.equal(can('developer', 'oncall:edit'), false);
+  assert.equal(can('viewer', 'silences:edit'), false);
+});

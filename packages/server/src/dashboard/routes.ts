@@ -1,7 +1,7 @@
 /**
  * Dashboard-only APIs: the SOS panel (pseudonymous ids, live timers, today's p95), and the
- * settings pages — channels (names only, never secrets) with a test message, people and their
- * contact points (masked), ingest keys.
+ * settings pages — channels (names only, never secrets) with a test message, ingest keys. People
+ * and rotations are served, and edited, by the on-call directory API (oncall/http.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -22,9 +22,6 @@ function p95(values: number[]): number | null {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] ?? null;
 }
-
-const maskPhone = (v: string) => v.replace(/\d(?=\d{4})/g, '*');
-const maskEmail = (v: string) => v.replace(/^(.).*(@.*)$/, '$1***$2');
 
 type Section = Record<string, unknown> | undefined;
 
@@ -110,27 +107,6 @@ export function registerDashboardApi(app: FastifyInstance, p: Platform): void {
     const message: NotificationMessage = { kind: 'test', level: 'P3', lang: 'zh-CN', title: text, markdown: text, text, html: `<p>${text}</p>`, params: ['test'], links: {} };
     const r = await sendDelivery(createChannelRegistry(cfg), delivery, message, { now: () => p.clock.now() });
     return r.ok ? { ok: true } : { ok: false, code: r.code ?? 'FAILED', message: r.error };
-  });
-
-  app.get('/api/settings/people', async () => {
-    const people = Array.isArray(p.config.people) ? (p.config.people as Record<string, unknown>[]) : [];
-    return {
-      people: people.map((x) => ({
-        id: String(x.id ?? ''), name: String(x.name ?? ''), roles: Array.isArray(x.roles) ? x.roles.map(String) : [],
-        mobile: typeof x.mobile === 'string' ? maskPhone(x.mobile) : null, email: typeof x.email === 'string' ? maskEmail(x.email) : null,
-      })),
-    };
-  });
-
-  app.get('/api/settings/oncall', async () => {
-    const oncall = (p.config.oncall ?? {}) as { rotations?: { id: string; role: string; layers?: { name: string; members: string[]; handoff?: string }[]; overrides?: { person: string; start: string; end: string; note?: string }[] }[] };
-    return {
-      rotations: (oncall.rotations ?? []).map((r) => ({
-        id: r.id, role: r.role,
-        layers: (r.layers ?? []).map((l) => ({ name: l.name, members: l.members, handoff: l.handoff ?? '7d' })),
-        overrides: (r.overrides ?? []).map((o) => ({ person: o.person, start: o.start, end: o.end, note: o.note ?? '' })),
-      })),
-    };
   });
 
   app.get('/api/settings/keys', async () => ({ keys: (await p.store.listKeys()).map(({ hash: _h, ...k }) => k) }));

@@ -2,15 +2,27 @@
  * Resolves "who to page" specs into people at a time: a role (`ops_lead`), the on-call person of
  * a rotation (`oncall:ops_engineer`), the alert's matrix responder (`responder`), or a person
  * (`person:<id>`). A role with a rotation pages the one on call; without one, everyone in it.
+ * One instance lives as long as the server; `replace` swaps in edits made through the API.
  */
 import { onCallAt, type Person, type Rotation } from './model.js';
 
 export class Directory {
-  private readonly byId: Map<string, Person>;
-  constructor(
-    readonly people: Person[],
-    readonly rotations: Rotation[],
-  ) {
+  private byId = new Map<string, Person>();
+  private state: { people: Person[]; rotations: Rotation[] } = { people: [], rotations: [] };
+  constructor(people: Person[], rotations: Rotation[]) {
+    this.replace(people, rotations);
+  }
+
+  get people(): Person[] {
+    return this.state.people;
+  }
+  get rotations(): Rotation[] {
+    return this.state.rotations;
+  }
+
+  /** Swaps in an edited directory: the next page resolves from it (open alerts keep their frozen chain). */
+  replace(people: Person[], rotations: Rotation[]): void {
+    this.state = { people, rotations };
     this.byId = new Map(people.map((p) => [p.id, p]));
   }
 

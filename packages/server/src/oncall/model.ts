@@ -43,7 +43,8 @@ export type Layer = {
   restriction?: Restriction;
 };
 
-export type Override = { personId: string; start: number; end: number; note?: string; replaces?: string };
+/** `id` is set on overrides made through the API (YAML overrides have none): they survive a YAML change. */
+export type Override = { personId: string; start: number; end: number; note?: string; replaces?: string; id?: string };
 
 export type Rotation = {
   id: string;

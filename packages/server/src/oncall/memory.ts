@@ -1,0 +1,31 @@
+/** An in-memory DirectoryStore for unit tests (the real ones live in storage/). */
+import type { Person, Rotation } from './model.js';
+import type { AuditEntry, AuditInput, DirectoryChange, DirectorySnapshot, DirectoryStore } from './ports.js';
+
+const copy = <T>(x: T): T => structuredClone(x);
+
+export class InMemoryDirectoryStore implements DirectoryStore {
+  private readonly people = new Map<string, Person>();
+  private readonly rotations = new Map<string, Rotation>();
+  private readonly meta = new Map<string, string>();
+  private readonly log: AuditEntry[] = [];
+
+  async snapshot(): Promise<DirectorySnapshot> {
+    return { people: copy([...this.people.values()]), rotations: copy([...this.rotations.values()]), meta: Object.fromEntries(this.meta) };
+  }
+  async commit(c: DirectoryChange): Promise<void> {
+    for (const p of c.putPeople ?? []) this.people.set(p.id, copy(p));
+    for (const id of c.deletePeople ?? []) this.people.delete(id);
+    for (const r of c.putRotations ?? []) this.rotations.set(r.id, copy(r));
+    for (const id of c.deleteRotations ?? []) this.rotations.delete(id);
+    for (const [k, v] of Object.entries(c.meta ?? {})) this.meta.set(k, v);
+    await this.append(c.audit);
+  }
+  async append(entries: AuditInput[]): Promise<void> {
+    for (const e of entries) this.log.push({ ...copy(e), seq: this.log.length + 1 });
+  }
+  async list(q: { since?: number; limit: number }): Promise<AuditEntry[]> {
+    return copy(this.log.filter((e) => q.since === undefined || e.at >= q.since).reverse().slice(0, q.limit));
+  }
+  async close(): Promise<void> {}
+}

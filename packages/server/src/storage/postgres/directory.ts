@@ -1,0 +1,84 @@
+/**
+ * PostgreSQL implementation of the directory port: the same tables as SQLite, in the configured
+ * schema, with their own migration record.
+ */
+import type pg from 'pg';
+import type { Person, Rotation } from '../../oncall/model.js';
+import type { AuditEntry, AuditInput, DirectoryChange, DirectorySnapshot, DirectoryStore } from '../../oncall/ports.js';
+import { auditEntry, auditRow, directoryTables, type AuditRow } from '../directory-rows.js';
+import { inTransaction, schemaPool } from './pool.js';
+
+const MIGRATIONS = [{ version: 1, sql: directoryTables('BIGSERIAL PRIMARY KEY', 'BIGINT') }];
+
+/** Advisory lock key of the directory migrations (core store 7301, alerting 7302). */
+const MIGRATION_LOCK = 7303;
+
+export class PgDirectory implements DirectoryStore {
+  private readonly pool: pg.Pool;
+
+  private constructor(url: string, private readonly schema: string) {
+    this.pool = schemaPool(url, schema, 2);
+  }
+
+  /** Connects and brings the directory tables of `schema` up to date. */
+  static async open(url: string, schema = 'mgops'): Promise<PgDirectory> {
+    const store = new PgDirectory(url, schema);
+    await store.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await c.query('CREATE TABLE IF NOT EXISTS directory_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+      const done = new Set((await c.query<{ version: number }>('SELECT version FROM directory_migrations')).rows.map((r) => r.version));
+      for (const m of MIGRATIONS.filter((x) => !done.has(x.version))) {
+        await c.query(m.sql);
+        await c.query('INSERT INTO directory_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
+      }
+    }).catch(async (e: unknown) => {
+      await store.close();
+      throw e;
+    });
+    return store;
+  }
+
+  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn);
+  }
+
+  async snapshot(): Promise<DirectorySnapshot> {
+    const docs = async <T>(table: string): Promise<T[]> => (await this.pool.query<{ doc: string }>(`SELECT doc FROM ${table} ORDER BY id`)).rows.map((r) => JSON.parse(r.doc) as T);
+    const meta = (await this.pool.query<{ key: string; value: string }>('SELECT key, value FROM oncall_meta')).rows;
+    return { people: await docs<Person>('oncall_people'), rotations: await docs<Rotation>('oncall_rotations'), meta: Object.fromEntries(meta.map((m) => [m.key, m.value])) };
+  }
+
+  async commit(c: DirectoryChange): Promise<void> {
+    await this.tx(async (q) => {
+      for (const p of c.putPeople ?? []) await q.query('INSERT INTO oncall_people (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc', [p.id, JSON.stringify(p)]);
+      for (const id of c.deletePeople ?? []) await q.query('DELETE FROM oncall_people WHERE id = $1', [id]);
+      for (const r of c.putRotations ?? []) await q.query('INSERT INTO oncall_rotations (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc', [r.id, JSON.stringify(r)]);
+      for (const id of c.deleteRotations ?? []) await q.query('DELETE FROM oncall_rotations WHERE id = $1', [id]);
+      for (const [k, v] of Object.entries(c.meta ?? {})) await q.query('INSERT INTO oncall_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [k, v]);
+      await this.insertAudit(q, c.audit);
+    });
+  }
+
+  private async insertAudit(q: pg.PoolClient, entries: AuditInput[]): Promise<void> {
+    for (const e of entries) await q.query('INSERT INTO oncall_audit (at, actor, action, target, before, after, note) VALUES ($1, $2, $3, $4, $5, $6, $7)', auditRow(e));
+  }
+
+  async append(entries: AuditInput[]): Promise<void> {
+    await this.tx((q) => this.insertAudit(q, entries));
+  }
+
+  async list(q: { since?: number; limit: number }): Promise<AuditEntry[]> {
+    const { rows } = await this.pool.query<AuditRow>('SELECT * FROM oncall_audit WHERE at >= $1 ORDER BY seq DESC LIMIT $2', [q.since ?? 0, q.limit]);
+    return rows.map(auditEntry);
+  }
+
+  /** Drops the whole schema (tests). */
+  async dropSchema(): Promise<void> {
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
