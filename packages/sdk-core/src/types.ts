@@ -117,8 +117,8 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   queue?: Partial<QueueLimits>;
   retry?: Partial<RetryOptions>;
-  /** sample rate per event type, 0..1 (protected kinds are never sampled out) */
-  sampling?: Partial<Record<EventType, number>>;
+  /** sample rate per event type ('*': every sampleable type), 0..1 (protected kinds are never sampled out) */
+  sampling?: Partial<Record<EventType | '*', number>>;
   /** edit or drop (return null) an event; a throw drops it and is counted */
   beforeSend?: (event: MgEvent) => MgEvent | null | undefined;
   /** persistent queue; memory only without it */

@@ -1,7 +1,14 @@
 /**
  * @mgops/sdk-miniprogram — types for the built package (self-contained: no dependency needed).
- * Kept in step with src/index.ts by test/types.test.ts (compile-time check).
+ * Kept in step with the source by test/types.test.ts: `npm run typecheck` fails when they drift.
  */
+
+/** The protocol's event types. */
+export type EventType =
+  | 'app_launch' | 'page_load' | 'api_request' | 'function_invocation' | 'db_query' | 'ai_call' | 'js_error' | 'crash'
+  | 'memory_warning' | 'page_view' | 'funnel_step' | 'feature_use' | 'slow_set_data' | 'checkin' | 'task' | 'sos'
+  | 'risk_predicted' | 'risk_labelled' | 'user_active' | 'auth_failure' | 'access_denied' | 'unauthorised_op'
+  | 'sensitive_access' | 'resource' | 'probe' | 'log';
 
 /** An event as the SDK sends it (see the MindGuard Ops protocol for every type's fields). */
 export interface MgEvent {
@@ -85,7 +92,8 @@ export interface MgOptions<F extends FeatureDecl = FeatureDecl> {
   ignoreUrls?: Array<string | RegExp>;
   slowSetDataMs?: number;
   perfWaitMs?: number;
-  sampling?: Partial<Record<string, number>>;
+  /** sample rate per event type ('*': every sampleable type), 0..1 (errors, crashes, SOS, business events never) */
+  sampling?: Partial<Record<EventType | '*', number>>;
   beforeSend?: (event: MgEvent) => MgEvent | null | undefined;
   batchSize?: number;
   flushIntervalMs?: number;
