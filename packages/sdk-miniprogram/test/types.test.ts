@@ -20,24 +20,24 @@ type AllTrue<T> = Equal<T[keyof T], true>;
 type SourceMg = S.Mg;
 type DeclaredMg = D.Mg;
 // every member of mg, and the options: same names, same optionality, same types
-const mgMembers: Members<Omit<DeclaredMg, 'init' | 'stats'>, Omit<SourceMg, 'init' | 'stats'>> = {} as Members<Omit<DeclaredMg, 'init' | 'stats'>, Omit<SourceMg, 'init' | 'stats'>>;
-const mgAll: AllTrue<typeof mgMembers> = true;
+type MgMembers = Members<Omit<DeclaredMg, 'init' | 'stats'>, Omit<SourceMg, 'init' | 'stats'>>;
+const mgAll: AllTrue<MgMembers> = true;
 const mgKeys: Equal<keyof DeclaredMg, keyof SourceMg> = true;
 // the options, but beforeSend (the source types the event with the protocol's full MgEvent union)
 type Opts<O> = Omit<O, 'beforeSend' | 'global' | 'sampling' | 'queue' | 'retry' | 'compress' | 'clock'>;
-const optionMembers: Members<Opts<D.MgOptions>, Opts<S.MgOptions>> = {} as Members<Opts<D.MgOptions>, Opts<S.MgOptions>>;
-const optionsAll: AllTrue<typeof optionMembers> = true;
+type OptionMembers = Members<Opts<D.MgOptions>, Opts<S.MgOptions>>;
+const optionsAll: AllTrue<OptionMembers> = true;
 const optionKeys: Equal<keyof D.MgOptions, keyof S.MgOptions> = true;
 // the option types taken from the core, compared to their declared copies
 const queueOpt: Equal<Required<D.MgOptions>['queue'], Required<Core.ClientOptions>['queue']> = true;
 const retryOpt: Equal<Required<D.MgOptions>['retry'], Required<Core.ClientOptions>['retry']> = true;
 const samplingOpt: Equal<Required<D.MgOptions>['sampling'], Required<Core.ClientOptions>['sampling']> = true;
 const compressOpt: Equal<Required<D.MgOptions>['compress'], Core.Compressor> = true;
-const clockMembers: Members<D.Clock, Core.Clock> = {} as Members<D.Clock, Core.Clock>;
-const clockOpt: AllTrue<typeof clockMembers> = true;
+type ClockMembers = Members<D.Clock, Core.Clock>;
+const clockOpt: AllTrue<ClockMembers> = true;
 // what stats() returns and what it counts
-const statsMembers: Members<D.ClientStats, S.ClientStats> = {} as Members<D.ClientStats, S.ClientStats>;
-const statsAll: AllTrue<typeof statsMembers> = true;
+type StatsMembers = Members<D.ClientStats, S.ClientStats>;
+const statsAll: AllTrue<StatsMembers> = true;
 const statsType: Equal<ReturnType<DeclaredMg['stats']>, ReturnType<SourceMg['stats']>> = true;
 const drops: Equal<D.DropReason, S.DropReason> = true;
 const eventTypes: Equal<D.EventType, Core.EventType> = true;
