@@ -85,7 +85,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
           {page === 'alerts' && <Alerts me={me} id={route[1]} />}
           {page === 'metrics' && <Metrics id={route[1]} />}
           {page === 'client' && <Client />}
-          {page === 'oncall' && <Oncall />}
+          {page === 'oncall' && <Oncall me={me} />}
           {page === 'settings' && <Settings me={me} />}
         </Suspense>
       </main>

@@ -30,9 +30,12 @@ const zh = {
   count: '次数', lastSeen: '最近', breadcrumbs: '操作轨迹', stack: '调用栈（已脱敏）', funnels: '流程漏斗', noErrors: '暂无错误上报',
   tl_opened: '触发', tl_upgraded: '级别升级', tl_value: '数值更新', tl_flapping: '抖动', tl_no_data: '无数据', tl_notified: '已发出通知', tl_suppressed: '已抑制',
   tl_delivered: '已送达', tl_delivery_failed: '发送失败', tl_fallback: '改用备用渠道', tl_acknowledged: '已确认', tl_escalated: '已升级', tl_reopened: '重新触发', tl_resolved: '已恢复',
-  peopleHint: '人员与联系方式来自配置文件 config/mindguard.yaml 的 people 一节（修改后重启生效）；号码已脱敏。', oneTimePassword: '账号 {name} 的一次性密码（只显示一次）：',
+  peopleHint: '人员与值班由配置文件 config/mindguard.yaml 初始化，可在此修改（立即生效，重启后保留，每次修改记入审计日志）；号码已脱敏。', oneTimePassword: '账号 {name} 的一次性密码（只显示一次）：',
   mustChange: '你正在使用一次性密码：请到「设置」修改密码。', changePassword: '修改密码', newPassword: '新密码（至少 10 位）', passwordChanged: '密码已修改',
   live: '实时', reconnecting: '重连中…', lang: 'English', ended: '已结束', comment: '备注', create: '创建', ends: '结束',
+  save: '保存', remove: '删除', editPerson: '编辑人员', newPerson: '（新增人员）', personId: '标识', personName: '姓名', rolesComma: '角色（逗号分隔）',
+  mobile: '手机号', email: '邮箱', keepBlank: '留空则不修改', saved: '已保存', audit: '审计日志', noAudit: '暂无修改记录', expire: '立即结束',
+  addOverride: '添加临时调班', person: '人员', from: '开始', to: '结束', note: '备注',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -64,9 +67,12 @@ const en: Record<Key, string> = {
   count: 'Count', lastSeen: 'Last seen', breadcrumbs: 'Breadcrumbs', stack: 'Stack (masked)', funnels: 'Funnels', noErrors: 'No errors reported',
   tl_opened: 'Opened', tl_upgraded: 'Upgraded', tl_value: 'Value', tl_flapping: 'Flapping', tl_no_data: 'No data', tl_notified: 'Notified', tl_suppressed: 'Suppressed',
   tl_delivered: 'Delivered', tl_delivery_failed: 'Delivery failed', tl_fallback: 'Fallback channel', tl_acknowledged: 'Acknowledged', tl_escalated: 'Escalated', tl_reopened: 'Reopened', tl_resolved: 'Resolved',
-  peopleHint: 'People and contact points come from the people section of config/mindguard.yaml (restart after editing); numbers are masked.', oneTimePassword: 'One-time password for {name} (shown once):',
+  peopleHint: 'People and on-call start from config/mindguard.yaml and can be edited here (effective at once, kept across restarts, every change audited); numbers are masked.', oneTimePassword: 'One-time password for {name} (shown once):',
   mustChange: 'You are using a one-time password: change it under Settings.', changePassword: 'Change password', newPassword: 'New password (10+ characters)', passwordChanged: 'Password changed',
   live: 'Live', reconnecting: 'Reconnecting…', lang: '中文', ended: 'ended', comment: 'Comment', create: 'Create', ends: 'Ends',
+  save: 'Save', remove: 'Delete', editPerson: 'Edit a person', newPerson: '(new person)', personId: 'Id', personName: 'Name', rolesComma: 'Roles (comma-separated)',
+  mobile: 'Mobile', email: 'E-mail', keepBlank: 'blank keeps the current one', saved: 'Saved', audit: 'Audit log', noAudit: 'No changes yet', expire: 'End now',
+  addOverride: 'Add an override', person: 'Person', from: 'From', to: 'To', note: 'Note',
 };
 
 export const DICTS: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

@@ -1,18 +1,27 @@
-/** On-call: each rotation with who is on now, until when, and the next few hand-offs. */
+/** On-call: each rotation with who is on now, until when, the next few hand-offs; overrides added and removed here. */
 import { useEffect, useState } from 'react';
-import { api, type Oncall as OncallT } from '../api';
+import { api, type Me, type Oncall as OncallT } from '../api';
 import { Empty, Gate } from '../components/States';
 import { fmtTime } from '../format';
 import { useApi } from '../hooks';
 import { useI18n } from '../i18n';
+import { OverrideForm, type Person } from './DirectoryForms';
 
 type Shift = { name: string; from: number; until: number | null };
-type RotCfg = { id: string; role: string; layers: { name: string; members: string[]; handoff: string }[]; overrides: { person: string; start: string; end: string; note: string }[] };
+type RotCfg = { id: string; role: string; layers: { name: string; members: string[]; handoff: string }[]; overrides: { id: string | null; person: string; start: string; end: string; note: string }[] };
 
-export default function Oncall() {
+export default function Oncall({ me }: { me: Me }) {
   const { t, lang } = useI18n();
   const now = useApi<OncallT>('/api/oncall');
   const cfg = useApi<{ rotations: RotCfg[] }>('/api/settings/oncall');
+  const edit = me.permissions.includes('oncall:edit');
+  const people = useApi<{ people: Person[] }>(edit ? '/api/settings/people' : null);
+  const [note, setNote] = useState<string | null>(null);
+  const changed = (m: string) => {
+    setNote(m);
+    cfg.reload();
+    now.reload();
+  };
   const [shifts, setShifts] = useState<Record<string, Shift[]>>({});
   useEffect(() => {
     if (!now.data) return;
@@ -39,6 +48,7 @@ export default function Oncall() {
   return (
     <section className="card">
       <h2>{t('oncall')}</h2>
+      {note && <p className="note" role="status">{note}</p>}
       <Gate l={now}>
         {(o) => o.rotations.length === 0 ? <Empty>{t('nobody')}</Empty> : (
           <div className="grid2">
@@ -56,7 +66,12 @@ export default function Oncall() {
                   <div key={c.id} className="sub">
                     {c.layers.map((l) => <div key={l.name}>{l.name}: {l.members.join(' → ')} ({l.handoff})</div>)}
                     <h3>{t('overrides')}</h3>
-                    {c.overrides.length === 0 ? <div>—</div> : c.overrides.map((o, i) => <div key={i}>{o.person}: {o.start} → {o.end} {o.note}</div>)}
+                    {c.overrides.length === 0 ? <div>—</div> : c.overrides.map((o, i) => (
+                      <div key={i}>{o.person}: {o.start} → {o.end} {o.note}
+                        {edit && o.id && <> <button className="link" onClick={() => api(`/api/settings/oncall/${c.id}/overrides/${o.id}`, { method: 'DELETE' }).then(() => changed(t('saved')), (e: unknown) => setNote((e as Error).message))}>{t('remove')}</button></>}
+                      </div>
+                    ))}
+                    {edit && people.data && <OverrideForm rotation={c.id} people={people.data.people} onDone={changed} />}
                   </div>
                 ))}
               </div>

@@ -1,13 +1,13 @@
-/** Settings: people and contact points, channels (test message), silences, ingest keys, accounts. */
+/** Settings: people and contact points (editable), channels (test message), silences, the audit log, ingest keys, accounts. */
 import { useState } from 'react';
 import { api, HttpError, type Me } from '../api';
 import { Empty, Gate } from '../components/States';
 import { fmtTime } from '../format';
 import { useApi } from '../hooks';
 import { useI18n } from '../i18n';
+import { AuditCard, PersonForm, type Person } from './DirectoryForms';
 
 type Channel = { type: string; configured: boolean; targets: string[] };
-type Person = { id: string; name: string; roles: string[]; mobile: string | null; email: string | null };
 type Silence = { id: string; matcher: Record<string, unknown>; startsAt: number; endsAt: number; createdBy: string; comment: string };
 type Key = { id: string; app: string; prefix: string; createdAt: number; revokedAt: number | null; note: string | null };
 type User = { name: string; role: string; createdAt: number };
@@ -60,10 +60,15 @@ export default function Settings({ me }: { me: Me }) {
         <h2>{t('people')}</h2>
         <p className="sub">{t('peopleHint')}</p>
         <Gate l={people}>
-          {(p) => p.people.length === 0 ? <Empty>{t('noPeople')}</Empty> : (
-            <table className="list"><tbody>
-              {p.people.map((x) => <tr key={x.id}><td><b>{x.name}</b> <span className="sub">{x.id}</span></td><td className="sub">{x.roles.join(', ')}</td><td className="sub">{[x.mobile, x.email].filter(Boolean).join(' · ')}</td></tr>)}
-            </tbody></table>
+          {(p) => (
+            <>
+              {p.people.length === 0 ? <Empty>{t('noPeople')}</Empty> : (
+                <table className="list"><tbody>
+                  {p.people.map((x) => <tr key={x.id}><td><b>{x.name}</b> <span className="sub">{x.id}</span></td><td className="sub">{x.roles.join(', ')}</td><td className="sub">{[x.mobile, x.email].filter(Boolean).join(' · ')}</td></tr>)}
+                </tbody></table>
+              )}
+              {may('people:edit') && <PersonForm people={p.people} onDone={(m) => { setNote(m); people.reload(); }} />}
+            </>
           )}
         </Gate>
       </section>
@@ -71,10 +76,11 @@ export default function Settings({ me }: { me: Me }) {
         <h2>{t('silences')}</h2>
         <Gate l={silences}>
           {(s) => s.length === 0 ? <Empty>{t('noSilences')}</Empty> : (
-            <ul className="plain">{s.map((x) => <li key={x.id}><code>{JSON.stringify(x.matcher)}</code> <span className="sub">{fmtTime(x.startsAt, lang, true)} → {fmtTime(x.endsAt, lang, true)} · {x.createdBy} {x.endsAt < Date.now() ? `(${t('ended')})` : ''}</span></li>)}</ul>
+            <ul className="plain">{s.map((x) => <li key={x.id}><code>{JSON.stringify(x.matcher)}</code> <span className="sub">{fmtTime(x.startsAt, lang, true)} → {fmtTime(x.endsAt, lang, true)} · {x.createdBy} {x.endsAt < Date.now() ? `(${t('ended')})` : ''}</span>{x.endsAt > Date.now() && may('silences:edit') && <> <button className="link" onClick={() => run(async () => { await api(`/api/silences/${x.id}`, { method: 'DELETE' }); silences.reload(); return null; })}>{t('expire')}</button></>}</li>)}</ul>
           )}
         </Gate>
       </section>
+      <AuditCard />
       <section className="card">
         <h2>{t('ingestKeys')}</h2>
         {ro('keys:edit')}
