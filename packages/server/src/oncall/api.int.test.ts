@@ -11,16 +11,19 @@ import { alertingPlugin } from '../alerting/plugin.js';
 import { Users } from '../auth/users.js';
 import type { Config } from '../config/schema.js';
 import { dashboardPlugin } from '../dashboard/plugin.js';
+import { PgDirectory } from '../storage/postgres/directory.js';
 import { startDingTalkReceiver, type DingTalkReceiver } from '../notify/standins/dingtalk.js';
 
 const H = 3_600_000;
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 type Json = Record<string, unknown>;
 type Audit = { entries: { at: number; actor: string; action: string; target: string; before: unknown; after: unknown; note?: string }[] };
 type People = { people: { id: string; name: string; mobile: string | null }[] };
 type Oncall = { rotations: { id: string; onCall: { id: string } | null }[] };
 
-function config(ding: DingTalkReceiver, edit?: (c: Config) => void): Config {
+function config(ding: DingTalkReceiver, edit?: (c: Config) => void, pgSchema?: string): Config {
   return testConfig((c) => {
+    if (pgSchema) c.storage = { engine: 'postgres', postgresUrl: PG_URL, postgresSchema: pgSchema };
     c.channels = { dingtalk: { groups: { ops: { robots: [{ webhook: ding.webhookFor('dir'), secret: 'SECdir' }] } } } };
     c.people = [
       { id: 'alice', name: 'Alice', roles: ['ops_engineer'], mobile: '13800000001', email: 'alice@mindguard.example' },
@@ -44,10 +47,11 @@ function client(tp: TestPlatform, session?: { cookie: string; csrf: string }) {
   };
 }
 
-test('edits through the API: the next page rings the new mobile and the override person; audited; kept across restarts', { timeout: 90_000 }, async () => {
+for (const engine of ['sqlite', 'postgres'] as const) test(`edits through the API on ${engine}: the next page rings the new mobile and the override person; audited; kept across restarts`, { timeout: 90_000 }, async () => {
   const ding = await startDingTalkReceiver({ robots: [{ accessToken: 'dir', secret: 'SECdir' }] });
   const dataDir = tempDir();
-  let tp = await start(config(ding), dataDir, 'off');
+  const schema = engine === 'postgres' ? `mgops_dirapi_${process.pid}_${Math.floor(Math.random() * 1e6)}` : undefined;
+  let tp = await start(config(ding, undefined, schema), dataDir, 'off');
   try {
     let api = client(tp);
     const now = Date.now();
@@ -106,7 +110,7 @@ test('edits through the API: the next page rings the new mobile and the override
 
     // a restart with the same YAML keeps every edit
     await tp.close();
-    tp = await start(config(ding), dataDir, 'off');
+    tp = await start(config(ding, undefined, schema), dataDir, 'off');
     api = client(tp);
     assert.equal(((await api('GET', '/api/settings/people')).json as People).people.find((p) => p.id === 'lin')?.mobile, '139****0003');
     assert.equal(((await api('GET', '/api/oncall')).json as Oncall).rotations[0]?.onCall?.id, 'bob');
@@ -114,7 +118,7 @@ test('edits through the API: the next page rings the new mobile and the override
 
     // a later YAML change applies to what it changed, audited as config; the API edits stand
     await tp.close();
-    tp = await start(config(ding, (c) => ((c.people as Json[])[0]!.name = 'Alice Wang')), dataDir, 'off');
+    tp = await start(config(ding, (c) => ((c.people as Json[])[0]!.name = 'Alice Wang'), schema), dataDir, 'off');
     api = client(tp);
     const people = ((await api('GET', '/api/settings/people')).json as People).people;
     assert.equal(people.find((p) => p.id === 'alice')?.name, 'Alice Wang');
@@ -126,6 +130,11 @@ test('edits through the API: the next page rings the new mobile and the override
     await tp.close();
     await ding.close();
     rmSync(dataDir, { recursive: true, force: true });
+    if (schema) {
+      const pg = await PgDirectory.open(PG_URL, schema);
+      await pg.dropSchema();
+      await pg.close();
+    }
   }
 });
 
