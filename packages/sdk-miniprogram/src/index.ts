@@ -9,7 +9,7 @@
  */
 import type { ClientStats } from '@mgops/sdk-core';
 import { createSdk, findHost, rawApi, VERSION, type SdkApi } from './sdk.js';
-import type { Api } from './network.js';
+import { APIS } from './network.js';
 import type { AnyFn, Dict, FeatureDecl, MgOptions, TrackProps } from './types.js';
 
 export type { FeatureDecl, FunnelStepDecl, MgOptions, PropDecl, PropsOf, TrackProps, Host, Wx } from './types.js';
@@ -57,13 +57,13 @@ export interface Mg<F extends FeatureDecl = FeatureDecl> {
 const noop = (): void => undefined;
 const same = <T>(o: T): T => o;
 /** Before init (and after destroy): wrappers pass through, calls go to wx unchanged. */
-const direct = (api: Api) => (opts: Dict) => {
-  const [f, target] = rawApi(findHost().wx, api);
-  return (f as AnyFn).call(target, opts);
-};
 const idle = { app: same, page: same, component: same, setUser: () => false, isOptedOut: () => false, stats: noop } as unknown as SdkApi;
 for (const k of 'track captureError sos funnel breadcrumb setConsent optOut optIn'.split(' ')) (idle as unknown as Dict)[k] = noop;
-for (const k of 'request uploadFile downloadFile callFunction callContainer'.split(' ')) (idle as unknown as Dict)[k] = direct(k as Api);
+for (const api of APIS)
+  idle[api] = (opts: Dict) => {
+    const [f, target] = rawApi(findHost().wx, api);
+    return (f as AnyFn).call(target, opts);
+  };
 idle.checkin = { attempt: noop, success: noop, failure: noop };
 idle.flush = () => Promise.resolve(false);
 idle.destroy = () => Promise.resolve();

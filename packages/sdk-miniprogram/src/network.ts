@@ -9,6 +9,7 @@ import { urlTemplate } from '@mgops/protocol/mask';
 import type { AnyFn, Dict } from './types.js';
 
 export type Api = 'request' | 'uploadFile' | 'downloadFile' | 'callFunction' | 'callContainer';
+export const APIS = 'request uploadFile downloadFile callFunction callContainer'.split(' ') as Api[];
 
 export interface CallRecord {
   api: Api;

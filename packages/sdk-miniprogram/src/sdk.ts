@@ -9,7 +9,7 @@ import type { Ctx } from './ctx.js';
 import { deviceContext } from './device.js';
 import { cleanMessage, errorInfo } from './errors.js';
 import { instrumentApp, instrumentComponent, instrumentPage } from './instrument.js';
-import { bodySize, businessCode, headerLength, wrapCall, type Api, type NetHooks } from './network.js';
+import { APIS, bodySize, businessCode, headerLength, wrapCall, type Api, type NetHooks } from './network.js';
 import { createPerf, type Perf } from './perf.js';
 import { createSession } from './session.js';
 import { createFunnels } from './funnels.js';
@@ -58,7 +58,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   const now = (): number => clock.now();
   const storage = wxStorage(wx);
   const raw: Partial<Record<Api, [AnyFn | undefined, unknown]>> = {};
-  for (const a of ['request', 'uploadFile', 'downloadFile', 'callFunction', 'callContainer'] as Api[]) raw[a] = rawApi(wx, a);
+  for (const a of APIS) raw[a] = rawApi(wx, a);
   const warn = (m: string): void => {
     if (o.debug) console.warn(m);
   };
@@ -295,38 +295,29 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     for (const r of patches) if (r) restores.push(r);
   }
 
-  const call = (api: Api, opts: Dict): unknown => {
-    const [f, target] = raw[api] as [AnyFn | undefined, unknown];
-    if (!f) throw new Error('wx.' + api + ' is not available');
-    return wrapCall(api, f, net).call(target, opts);
-  };
-  const safe = <T>(fallback: T, fn: () => T): T => {
+  /** Runs a manual API call: an SDK fault is swallowed and counted, never thrown into the app. */
+  const safe = (fn: () => void): void => {
     try {
-      return fn();
+      fn();
     } catch (e) {
       fault(e);
-      return fallback;
     }
   };
   const setOptOut = (v: boolean): void =>
-    safe(undefined, () => {
+    safe(() => {
       optedOut = v;
       if (storage && v) storage.set(OPT_OUT, '1');
       else if (storage) storage.remove(OPT_OUT);
       updateConsent();
     });
+  const checkin = (outcome: string, reason?: string): void => emit({ type: 'checkin', outcome, reason: reason ? cleanMessage(String(reason)).slice(0, 128) : undefined } as EventInput);
 
-  return {
+  const api = {
     app: (opts) => instrumentApp(ctx, opts as Dict) as typeof opts,
     page: (opts) => instrumentPage(ctx, opts as Dict) as typeof opts,
     component: (opts) => instrumentComponent(ctx, opts as Dict) as typeof opts,
-    request: (opts) => call('request', opts),
-    uploadFile: (opts) => call('uploadFile', opts),
-    downloadFile: (opts) => call('downloadFile', opts),
-    callFunction: (opts) => call('callFunction', opts),
-    callContainer: (opts) => call('callContainer', opts),
     track: (feature, props) =>
-      safe(undefined, () => {
+      safe(() => {
         const decl = (o.features || {})[feature];
         const attrs: Record<string, number | boolean | string> = {};
         const p = (props || {}) as Dict;
@@ -339,20 +330,20 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
         }
         emit({ type: 'feature_use', feature, attrs });
       }),
-    captureError: (e) => safe(undefined, () => jsError('method', e, 'captureError')),
+    captureError: (e) => safe(() => jsError('method', e, 'captureError')),
     checkin: {
-      attempt: () => emit({ type: 'checkin', outcome: 'attempt' }),
-      success: () => emit({ type: 'checkin', outcome: 'success' }),
-      failure: (reason) => emit({ type: 'checkin', outcome: 'failure', reason: reason ? cleanMessage(String(reason)).slice(0, 128) : undefined }),
+      attempt: () => checkin('attempt'),
+      success: () => checkin('success'),
+      failure: (reason) => checkin('failure', reason),
     },
     sos: (sosId) =>
-      safe(undefined, () => {
+      safe(() => {
         if (!isValidEventId(sosId)) return client.recordDrop('invalid');
         crumb('sos', 'triggered');
         emit({ type: 'sos', sosId, action: 'triggered' });
         void client.flush(4000);
       }),
-    funnel: (name, step) => safe(undefined, () => void funnels.step(String(name), String(step))),
+    funnel: (name, step) => safe(() => void funnels.step(String(name), String(step))),
     setUser: (id) => {
       if (id === undefined) return client.setUser(undefined), true;
       const ok = typeof id === 'string' && ID.test(id) && !/^\d+$/.test(id) && maskString(id) === id;
@@ -361,7 +352,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     },
     breadcrumb: (c, m) => crumb(String(c).slice(0, 64), cleanMessage(String(m))),
     setConsent: (granted) =>
-      safe(undefined, () => {
+      safe(() => {
         given = granted !== false;
         updateConsent();
       }),
@@ -372,10 +363,18 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     stats: () => Object.assign(client.stats(), { explicitOnly }),
     destroy: () => {
       onDestroy();
-      for (const r of restores.splice(0)) safe(undefined, r);
+      for (const r of restores.splice(0)) safe(r);
       timing.stop();
       if (perf) perf.stop();
       return client.close(2000).then(() => undefined);
     },
-  };
+  } as SdkApi;
+  // mg.request(...) & co: the original wx function, instrumented
+  for (const a of APIS)
+    api[a] = (opts) => {
+      const [f, target] = raw[a] as [AnyFn | undefined, unknown];
+      if (!f) throw new Error('wx.' + a + ' is not available');
+      return wrapCall(a, f, net).call(target, opts);
+    };
+  return api;
 }
