@@ -21,8 +21,11 @@ const bad = (field: string, message: string): never => {
 
 export const knownRoles = (people: Person[], rotations: Rotation[]): Set<string> => new Set<string>([...ROLES, ...people.flatMap((p) => p.roles), ...rotations.map((r) => r.role)]);
 
-export function body(v: unknown): Body {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Body) : bad('body', 'a JSON object is required');
+/** The request body as an object; with `allowed`, any other key is refused by name (a typo changes nothing). */
+export function body(v: unknown, allowed?: readonly string[]): Body {
+  const b = v && typeof v === 'object' && !Array.isArray(v) ? (v as Body) : bad('body', 'a JSON object is required');
+  const extra = allowed && Object.keys(b).find((k) => !allowed.includes(k));
+  return extra ? bad(extra, `unknown field '${extra}' (known: ${allowed.join(', ')})`) : b;
 }
 
 export function id(v: unknown, field = 'id'): string {
@@ -56,7 +59,7 @@ export function time(v: unknown, field: string): number {
 
 /** A new person (`base` undefined) or the fields of an update over `base`; `null` removes a contact point. */
 export function person(v: unknown, known: Known, base?: Person): Person {
-  const b = body(v);
+  const b = body(v, ['id', 'name', 'roles', 'mobile', 'email', 'feishuOpenId']);
   const out: Person = base ? { ...base, roles: [...base.roles] } : { id: id(b.id), name: text(b.name, 'name', 64), roles: roles(b.roles ?? [], known.roles) };
   if (base) {
     if (b.id !== undefined && b.id !== base.id) bad('id', 'the id of a person cannot change');
@@ -115,7 +118,7 @@ function layer(v: unknown, known: Known, field: string): Layer {
 
 /** A rotation's role and layers (its overrides are edited apart). */
 export function rotation(v: unknown, known: Known, rid: string, overrides: Override[]): Rotation {
-  const b = body(v);
+  const b = body(v, ['id', 'role', 'layers']);
   const role = typeof b.role === 'string' && known.roles.has(b.role) ? b.role : bad('role', `unknown role '${String(b.role)}'`);
   if (!Array.isArray(b.layers) || b.layers.length === 0) bad('layers', 'layers must list at least one layer');
   const layers = (b.layers as unknown[]).map((l, i) => layer(l, known, `layers.${i}`));

@@ -74,6 +74,7 @@ test('edits take effect in the live directory at once; bad input changes nothing
   await assert.rejects(s.addOverride('ops', { person: 'bob', start: T0 + H, end: T0 + H }, 'admin'), { field: 'end' });
   await assert.rejects(s.addSwap('ops', { a: { person: 'alice', start: T0, end: T0 + H }, b: { person: 'ghost', start: T0 + H, end: T0 + 2 * H } }, 'admin'), { field: 'b.person' });
   await assert.rejects(s.deletePerson('bob', 'admin'), { code: 'CONFLICT' });
+  await assert.rejects(s.updatePerson('lin', { phone: '13900000003' }, 'admin'), { field: 'phone' });
   assert.equal((await store.list({ limit: 100 })).length, n, 'nothing audited, nothing changed');
   assert.equal(s.listPeople().find((p) => p.id === 'lin')?.mobile, '13800000003');
 });

@@ -137,7 +137,7 @@ export class DirectoryService {
   addOverride(rid: string, body: unknown, actor: string): Promise<Override> {
     return this.exclusive(async () => {
       const before = this.rotation(rid);
-      const b = input.body(body);
+      const b = input.body(body, ['person', 'start', 'end', 'note']);
       const s = input.shift(b, this.known());
       const note = input.note(b.note);
       const o: Override = { id: 'o' + randomBytes(5).toString('hex'), ...s, ...(note ? { note } : {}) };
@@ -151,7 +151,7 @@ export class DirectoryService {
   addSwap(rid: string, body: unknown, actor: string): Promise<Override[]> {
     return this.exclusive(async () => {
       const before = this.rotation(rid);
-      const b = input.body(body);
+      const b = input.body(body, ['a', 'b']);
       const a = input.shift(b.a, this.known(), 'a.');
       const c = input.shift(b.b, this.known(), 'b.');
       if (a.personId === c.personId) throw new ApiError('INVALID_FIELD', 'a swap needs two different people', 'b.person');
