@@ -41,7 +41,7 @@ function ackSecretFile(dataDir: string): string {
 
 export class AlertingConfigError extends Error {}
 
-export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: number; onReady?: (parts: { manager: AlertManager; runner: AlertRunner }) => void } = {}): PlatformPlugin {
+export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: number; manual?: boolean; onReady?: (parts: { manager: AlertManager; runner: AlertRunner }) => void } = {}): PlatformPlugin {
   return async (p) => {
     const channels = validateChannelsConfig(p.config.channels);
     const read = readAlertingSections(p.config);
@@ -70,7 +70,7 @@ export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: nu
       new MetricRules(p.metrics, manager),
       new SosTimers(p.store, manager, p.clock, limits),
       p.clock,
-      { evaluateEveryMs: opts.evaluateEveryMs ?? parseDuration('15s'), maxSleepMs: opts.maxSleepMs ?? 1_000, minSleepMs: 10 },
+      { evaluateEveryMs: opts.evaluateEveryMs ?? parseDuration('15s'), maxSleepMs: opts.maxSleepMs ?? 1_000, minSleepMs: 10, manual: opts.manual ?? false },
       log,
     );
     p.writer.onCommit((batches) => {

@@ -9,7 +9,13 @@ import type { Clock } from '../util/clock.js';
 import type { NotifyLogger } from '../notify/types.js';
 import type { AlertManager } from './manager.js';
 
-export type RunnerOptions = { evaluateEveryMs: number; maxSleepMs: number; minSleepMs: number };
+export type RunnerOptions = {
+  evaluateEveryMs: number;
+  maxSleepMs: number;
+  minSleepMs: number;
+  /** no timer at all: the caller drives `turn()` (tests on a manual clock) */
+  manual?: boolean;
+};
 
 export class AlertRunner {
   private timer: NodeJS.Timeout | null = null;
@@ -53,7 +59,7 @@ export class AlertRunner {
   }
 
   private schedule(ms: number): void {
-    if (this.stopped) return;
+    if (this.stopped || this.opts.manual) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.turn(), ms);
     this.timer.unref();
