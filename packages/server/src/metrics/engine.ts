@@ -43,8 +43,14 @@ export class MetricError extends Error {
   }
 }
 
-/** Window start: the minute buckets whose start lies within the window (the current one included). */
+/** Series step start: the minute buckets whose start lies within the step, so adjacent points never share a bucket. */
 export const windowStart = (now: number, windowMs: number) => Math.ceil((now - windowMs + 1) / MINUTE) * MINUTE;
+/**
+ * A current value's window: every minute bucket that overlaps the last `windowMs` (the current one
+ * included), so the window always holds at least `windowMs` of data — a 1-minute gauge evaluated
+ * just after a minute boundary still sees the sample taken a second before it.
+ */
+export const valueWindowStart = (now: number, windowMs: number) => Math.floor((now - windowMs) / MINUTE) * MINUTE;
 
 export function judge(def: MetricDef, mc: MetricConfig, value: number | null, samples: number): { state: MetricState; level: Level | null } {
   if (value === null || samples < (mc.minSamples ?? 0)) return { state: 'insufficient', level: null };
@@ -74,8 +80,7 @@ export class MetricsEngine {
   }
 
   /** Computes a metric over [from, to) (to = now + 1 minute bucket), optionally for one dimension value. */
-  private async computeRange(def: MetricDef, now: number, windowMs: number, filter?: { dim: string; val: string }): Promise<Computed> {
-    const from = windowStart(now, windowMs);
+  private async computeRange(def: MetricDef, now: number, windowMs: number, filter?: { dim: string; val: string }, from = valueWindowStart(now, windowMs)): Promise<Computed> {
     const to = Math.floor(now / MINUTE) * MINUTE + MINUTE;
     const c = def.compute;
     if (c.kind === 'custom') return computeCustom(c.fn, { store: this.store, rollups: this.rollups, config: this.config, now, windowMs, from, to });
@@ -145,7 +150,7 @@ export class MetricsEngine {
     const windowMs = def.compute.kind === 'custom' ? this.windowOf(id) : stepMs;
     for (let t = from + stepMs; t <= to + stepMs - 1; t += stepMs) {
       const at = Math.min(t, to);
-      const r = await this.computeRange(def, at - 1, windowMs);
+      const r = await this.computeRange(def, at - 1, windowMs, undefined, windowStart(at - 1, windowMs));
       out.push({ t: at, value: r.value, samples: r.samples });
     }
     return out;
@@ -159,7 +164,7 @@ export class MetricsEngine {
     const windowMs = this.windowOf(id);
     // the dimension values seen in the window (custom metrics have no rollup series to break down)
     const vals = new Set<string>();
-    for (const r of await this.rollups.rows(seriesOf(def.compute), by, windowStart(now, windowMs), now + MINUTE)) vals.add(r.val);
+    for (const r of await this.rollups.rows(seriesOf(def.compute), by, valueWindowStart(now, windowMs), now + MINUTE)) vals.add(r.val);
     const out = await Promise.all([...vals].map((val) => this.value(id, now, { dim: by, val })));
     const sign = def.direction === 'above' ? -1 : 1;
     return out.sort((a, b) => sign * ((a.value ?? 0) - (b.value ?? 0)));
