@@ -6,7 +6,7 @@
  */
 import { newEventId, isValidEventId } from './id.js';
 import { isSampleable, priorityOf, sampleRate } from './policy.js';
-import { boundedQueue, makeItem, parseQueue, type QueueItem } from './queue.js';
+import { boundedQueue, makeItem, type QueueItem } from './queue.js';
 import { scrubEvent } from './scrub.js';
 import { backoffDelay, sendBatch, type Outcome } from './transport.js';
 import { dropReportEvent, zeroDrops } from './drops.js';
@@ -87,7 +87,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
       const cfg = storage.get(cfgKey);
       if (cfg) remote = Object.assign(remote, JSON.parse(cfg) as RemoteConfig);
       const text = storage.get(qKey);
-      if (text) drop('queue_full', queue.prepend(parseQueue(text, queue.ids())));
+      if (text) drop('queue_full', queue.load(text));
     } catch (e) {
       fault('load', e);
     }
@@ -323,7 +323,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
     consent = c;
     if (c === 'granted') for (const it of held.splice(0)) enqueue(it);
     if (c === 'denied') {
-      drop('consent', held.splice(0).length + queue.clear());
+      drop('consent', held.splice(0).length + queue.remove());
       persist();
     }
     schedule();

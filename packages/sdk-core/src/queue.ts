@@ -46,14 +46,13 @@ export interface BoundedQueue {
   /** Takes up to `count` idle items within `maxBytes` (high priority first, then oldest), marking them in flight. */
   take(count: number, maxBytes: number): QueueItem[];
   release(items: QueueItem[]): void;
-  remove(items: QueueItem[]): void;
-  /** Removes everything; returns how many were removed. */
-  clear(): number;
-  ids(): Record<string, true>;
-  /** Puts stored items before the current ones; returns how many were lost to the limits. */
-  prepend(items: QueueItem[]): number;
+  /** Removes these items (all when none are given); returns how many were removed. */
+  remove(items?: QueueItem[]): number;
+  /** Puts stored items (one line each, as `serialize` wrote them) before the current ones, skipping
+   * damaged lines and ids already queued; returns how many were lost to the limits. */
+  load(text: string): number;
   /** One line per item: `t p json` (JSON text never contains a raw newline); at most `max`, high priority first. */
-  serialize(max?: number): string;
+  serialize(max: number): string;
 }
 
 const order = (a: QueueItem, b: QueueItem): number => b.p - a.p || a.t - b.t;
@@ -61,27 +60,22 @@ const order = (a: QueueItem, b: QueueItem): number => b.p - a.p || a.t - b.t;
 export function boundedQueue(limits: QueueLimits): BoundedQueue {
   let items: QueueItem[] = [];
   let bytes = 0;
-
-  /** Index of the oldest idle item of the lowest priority ≤ p, or -1. */
-  const victim = (p: number): number => {
-    let best = -1;
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i] as QueueItem;
-      const b = items[best];
-      if (!it.f && it.p <= p && (!b || it.p < b.p)) best = i;
-    }
-    return best;
-  };
-  const removeAt = (i: number): void => {
-    bytes -= (items[i] as QueueItem).b;
-    items.splice(i, 1);
+  const idle = (): QueueItem[] => items.filter((it) => !it.f);
+  const remove = (list?: QueueItem[]): number => {
+    const n = items.length;
+    items = list ? items.filter((it) => list.indexOf(it) < 0) : [];
+    bytes = 0;
+    for (const it of items) bytes += it.b;
+    return n - items.length;
   };
   const add = (item: QueueItem): number => {
     let lost = 0;
     while (items.length >= limits.maxEntries || bytes + item.b > limits.maxBytes) {
-      const v = victim(item.p);
-      if (v < 0) return lost + 1;
-      removeAt(v);
+      // the oldest idle item of the lowest priority, never one of higher priority than the new one
+      let victim: QueueItem | undefined;
+      for (const it of items) if (!it.f && it.p <= item.p && (!victim || it.p < victim.p)) victim = it;
+      if (!victim) return lost + 1;
+      remove([victim]);
       lost++;
     }
     items.push(item);
@@ -92,31 +86,15 @@ export function boundedQueue(limits: QueueLimits): BoundedQueue {
   return {
     size: () => items.length,
     add,
-    expire(now) {
-      const min = now - limits.maxAgeMs;
-      let n = 0;
-      for (let i = items.length - 1; i >= 0; i--) {
-        const it = items[i] as QueueItem;
-        if (!it.f && it.t < min) {
-          removeAt(i);
-          n++;
-        }
-      }
-      return n;
-    },
-    idle() {
-      let n = 0;
-      for (const it of items) if (!it.f) n++;
-      return n;
-    },
+    expire: (now) => remove(idle().filter((it) => it.t < now - limits.maxAgeMs)),
+    idle: () => idle().length,
     take(count, maxBytes) {
-      const idle = items.filter((it) => !it.f).sort(order);
       const out: QueueItem[] = [];
       let sum = 0;
-      for (const it of idle) {
+      for (const it of idle().sort(order)) {
         if (out.length >= count) break;
         if (sum + it.b + 1 > maxBytes) {
-          if (out.length === 0) out.push(it); // an oversize single is handled by the caller
+          if (!out.length) out.push(it); // an oversize single is handled by the caller
           break;
         }
         out.push(it);
@@ -128,57 +106,38 @@ export function boundedQueue(limits: QueueLimits): BoundedQueue {
     release(list) {
       for (const it of list) it.f = false;
     },
-    remove(list) {
-      const gone: Record<string, true> = {};
-      for (const it of list) gone[it.id] = true;
-      items = items.filter((it) => !gone[it.id]);
-      bytes = 0;
-      for (const it of items) bytes += it.b;
-    },
-    clear() {
-      const n = items.length;
-      items = [];
-      bytes = 0;
-      return n;
-    },
-    ids() {
-      const known: Record<string, true> = {};
-      for (const it of items) known[it.id] = true;
-      return known;
-    },
-    prepend(list) {
+    remove,
+    load(text) {
       const current = items;
+      const known: Record<string, 1> = {};
+      for (const it of current) known[it.id] = 1;
       items = [];
       bytes = 0;
       let lost = 0;
-      for (const it of list.concat(current)) lost += add(it);
+      for (const line of text.split('\n')) {
+        const a = line.indexOf(' ');
+        const b = line.indexOf(' ', a + 1);
+        const t = +line.slice(0, a);
+        const s = line.slice(b + 1);
+        let id: unknown;
+        try {
+          id = (JSON.parse(s) as { id?: unknown }).id;
+        } catch {
+          continue;
+        }
+        if (a < 0 || b < 0 || typeof id !== 'string' || known[id] || !isFinite(t)) continue;
+        known[id] = 1;
+        lost += add({ id, p: line.slice(a + 1, b) === '2' ? 2 : 1, t, s, b: utf8Length(s) });
+      }
+      for (const it of current) lost += add(it);
       return lost;
     },
-    serialize(max) {
-      const list = max === undefined ? items : items.slice().sort(order).slice(0, max);
-      return list.map((it) => it.t + ' ' + it.p + ' ' + it.s).join('\n');
-    },
+    serialize: (max) =>
+      items
+        .slice()
+        .sort(order)
+        .slice(0, max)
+        .map((it) => it.t + ' ' + it.p + ' ' + it.s)
+        .join('\n'),
   };
-}
-
-/** Parses stored lines into items (ids not in `known` only), skipping damaged lines. */
-export function parseQueue(text: string, known: Record<string, true>): QueueItem[] {
-  const out: QueueItem[] = [];
-  for (const line of text.split('\n')) {
-    const a = line.indexOf(' ');
-    const b = line.indexOf(' ', a + 1);
-    if (a < 0 || b < 0) continue;
-    const t = Number(line.slice(0, a));
-    const s = line.slice(b + 1);
-    let id: unknown;
-    try {
-      id = (JSON.parse(s) as { id?: unknown }).id;
-    } catch {
-      continue;
-    }
-    if (typeof id !== 'string' || known[id] || !isFinite(t)) continue;
-    known[id] = true;
-    out.push({ id, p: line.slice(a + 1, b) === '2' ? 2 : 1, t, s, b: utf8Length(s) });
-  }
-  return out;
 }

@@ -206,7 +206,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
         method: rec.method,
         status,
         code,
-        errMsg: err ? cleanMessage(String(err.errMsg || 'fail')) : undefined,
+        errMsg: err && cleanMessage(String(err.errMsg || 'fail')),
         reqBytes: rec.reqBytes,
         resBytes: rb === undefined ? bodySize(data) : rb,
       };
@@ -279,20 +279,13 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   // ---- automatic wrappers ----
   let explicitOnly = o.auto === false;
   if (!explicitOnly) {
-    const h = host as Record<string, unknown>;
-    const patches = [
-      replace(h, 'App', (f) => (opts) => f(instrumentApp(ctx, opts as Dict))),
-      replace(h, 'Page', (f) => (opts) => f(instrumentPage(ctx, opts as Dict))),
-      replace(wx, 'request', (f) => wrapCall('request', f, net)),
-      replace(h, 'Component', (f) => (opts) => f(instrumentComponent(ctx, opts as Dict))),
-      replace(wx, 'uploadFile', (f) => wrapCall('uploadFile', f, net)),
-      replace(wx, 'downloadFile', (f) => wrapCall('downloadFile', f, net)),
-      replace(wx.cloud, 'callFunction', (f) => wrapCall('callFunction', f, net)),
-      replace(wx.cloud, 'callContainer', (f) => wrapCall('callContainer', f, net)),
-    ];
-    explicitOnly = !patches[0] || !patches[1] || !patches[2];
+    const inst: Record<string, (c: Ctx, opts: Dict) => Dict> = { App: instrumentApp, Page: instrumentPage, Component: instrumentComponent };
+    const patches: Record<string, Restore | null> = {};
+    for (const k in inst) patches[k] = replace(host, k, (f) => (opts) => f((inst[k] as typeof instrumentApp)(ctx, opts as Dict)));
+    for (const a of APIS) patches[a] = replace((raw[a] as [unknown, object])[1], a, (f) => wrapCall(a, f, net));
+    explicitOnly = !patches.App || !patches.Page || !patches.request;
     if (explicitOnly) warn('mgops: wx/App/Page are not writable (plugins?): use App(mg.app({...})), Page(mg.page({...})), mg.request(...)');
-    for (const r of patches) if (r) restores.push(r);
+    for (const k in patches) if (patches[k]) restores.push(patches[k] as Restore);
   }
 
   /** Runs a manual API call: an SDK fault is swallowed and counted, never thrown into the app. */
