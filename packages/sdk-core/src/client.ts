@@ -180,15 +180,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
     let out: Outcome;
     try {
       const body = o.head + ',"sentAt":' + now() + (ctx ? ',"ctx":' + JSON.stringify(ctx) : '') + ',"events":[' + items.map((it) => it.s).join(',') + ']}';
-      out = await sendBatch(makeRequest, {
-        url: o.url,
-        key: String(options.key),
-        body,
-        timeoutMs: o.requestTimeoutMs,
-        compress: options.compress,
-        compressMinBytes: o.compressMinBytes,
-        clock,
-      });
+      out = await sendBatch(makeRequest, o, options, clock, body);
     } catch (e) {
       fault('send', e);
       out = { kind: 'retry', status: 0, network: true };

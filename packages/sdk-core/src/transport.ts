@@ -2,32 +2,24 @@
  * One batch over the platform's `makeRequest`: body, optional gzip, time-out, and the outcome
  * classified for the client (delivered / retry later / drop). Never throws.
  */
-import type { Clock, Compressor, IngestResponse, MakeRequest, TransportResponse } from './types.js';
+import type { Normalized } from './options.js';
+import type { ClientOptions, Clock, IngestResponse, MakeRequest, TransportResponse } from './types.js';
 
 export type Outcome =
   | { kind: 'ok'; status: number; answer?: Partial<IngestResponse> }
   | { kind: 'retry'; status: number; retryAfterMs?: number; network: boolean }
   | { kind: 'drop'; status: number };
 
-export interface SendArgs {
-  url: string;
-  key: string;
-  body: string;
-  timeoutMs: number;
-  compress: Compressor | undefined;
-  compressMinBytes: number;
-  clock: Clock;
-}
-
-export async function sendBatch(makeRequest: MakeRequest, a: SendArgs): Promise<Outcome> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-mgops-key': a.key };
-  let body: string | Uint8Array = a.body;
-  if (a.compress && a.body.length >= a.compressMinBytes) {
+/** One batch: `body` is the envelope's JSON text; `o` the normalized options, `options` the given ones. */
+export async function sendBatch(makeRequest: MakeRequest, o: Normalized, options: ClientOptions, clock: Clock, body: string): Promise<Outcome> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-mgops-key': String(options.key) };
+  let sent: string | Uint8Array = body;
+  if (options.compress && body.length >= o.compressMinBytes) {
     try {
-      const z = await a.compress(a.body);
+      const z = await options.compress(body);
       // gzip only when it pays: at least 10 % smaller
-      if (z && z.length < a.body.length * 0.9) {
-        body = z;
+      if (z && z.length < body.length * 0.9) {
+        sent = z;
         headers['content-encoding'] = 'gzip';
       }
     } catch {
@@ -36,18 +28,18 @@ export async function sendBatch(makeRequest: MakeRequest, a: SendArgs): Promise<
   }
   const res = await new Promise<TransportResponse | undefined>((resolve) => {
     // the platform should time out by itself; this guard covers one that never answers
-    const h = a.clock.setTimeout(() => resolve(undefined), a.timeoutMs + 1000);
+    const h = clock.setTimeout(() => resolve(undefined), o.requestTimeoutMs + 1000);
     const done = (r?: TransportResponse): void => {
-      a.clock.clearTimeout(h);
+      clock.clearTimeout(h);
       resolve(r);
     };
     try {
-      makeRequest({ url: a.url, body, headers, timeoutMs: a.timeoutMs }).then(done, () => done());
+      makeRequest({ url: o.url, body: sent, headers, timeoutMs: o.requestTimeoutMs }).then(done, () => done());
     } catch {
       done();
     }
   });
-  return classify(res, a.clock.now());
+  return classify(res, clock.now());
 }
 
 export function classify(res: TransportResponse | undefined, now: number): Outcome {
