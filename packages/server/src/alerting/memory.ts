@@ -76,7 +76,10 @@ export class InMemoryOutbox implements OutboxStore {
     return due.map(clone);
   }
   async update(row: OutboxRow) {
+    // fenced by the claim count, as the durable stores are
+    if (this.rows.get(row.id)?.attempts !== row.attempts) return false;
     this.rows.set(row.id, clone(row));
+    return true;
   }
   async byAlert(alertId: string) {
     return [...this.rows.values()].filter((r) => r.alertId === alertId).map(clone);

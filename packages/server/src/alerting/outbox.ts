@@ -4,6 +4,12 @@
  * same idempotency key); rows due together for the same group target are merged into one message
  * (group wait, and queue & merge under a robot's per-minute limit); failures are retried with
  * back-off or handed to the fallback channel; every outcome lands in the alert's timeline.
+ *
+ * A lease is only as good as its holder's speed: a dispatcher that waited past it may find its
+ * rows reclaimed. Every write is fenced by the claim (`OutboxStore.update` refuses a superseded
+ * claim), a batch that waited behind slow sends renews its leases before sending and drops the rows
+ * it no longer holds, and an outcome whose write is refused is left to the new holder: no second
+ * timeline record, no second fallback.
  */
 import { fallbackDeliveries, shouldFallBack } from '../notify/fallback.js';
 import { deliveryKey, sendDelivery } from '../notify/registry.js';
@@ -23,7 +29,8 @@ export type DispatchDeps = {
   log?: NotifyLogger;
 };
 
-export type DispatchStats = { claimed: number; delivered: number; retried: number; failed: number; fallbacks: number };
+/** `lost`: rows whose lease another dispatcher took over before this one was done with them */
+export type DispatchStats = { claimed: number; delivered: number; retried: number; failed: number; fallbacks: number; lost: number };
 
 const MERGEABLE: ReadonlySet<ChannelType> = new Set(['dingtalk', 'wecom', 'feishu', 'email', 'webhook']);
 
@@ -79,10 +86,12 @@ function batches(rows: OutboxRow[]): OutboxRow[][] {
 }
 
 export async function dispatchDue(deps: DispatchDeps, opts: { leaseMs?: number; limit?: number } = {}): Promise<DispatchStats> {
-  const stats: DispatchStats = { claimed: 0, delivered: 0, retried: 0, failed: 0, fallbacks: 0 };
-  const rows = await deps.outbox.claimDue(deps.clock.now(), opts.leaseMs ?? 30_000, opts.limit ?? 200);
+  const stats: DispatchStats = { claimed: 0, delivered: 0, retried: 0, failed: 0, fallbacks: 0, lost: 0 };
+  const leaseMs = opts.leaseMs ?? 30_000;
+  const rows = await deps.outbox.claimDue(deps.clock.now(), leaseMs, opts.limit ?? 200);
   stats.claimed = rows.length;
-  for (const batch of batches(rows)) {
+  for (const claimed of batches(rows)) {
+    const batch = await stillHeld(deps, claimed, leaseMs, stats);
     const first = batch[0];
     if (!first) continue;
     const message = batch.length === 1 ? first.message : mergeMessages(batch.map((r) => r.message));
@@ -98,13 +107,40 @@ export async function dispatchDue(deps: DispatchDeps, opts: { leaseMs?: number; 
   return stats;
 }
 
+function leaseLost(deps: DispatchDeps, row: OutboxRow, stats: DispatchStats): void {
+  stats.lost++;
+  deps.log?.warn({ row: row.id, attempt: row.attempts }, 'outbox lease lost: another dispatcher holds this row now');
+}
+
+/**
+ * The rows of a batch this dispatcher still holds. A lease with less than half its length left
+ * (the batch waited behind slow sends) is renewed first, so the send cannot outlive it unnoticed;
+ * a row whose renewal is refused was reclaimed and is not sent again from here.
+ */
+async function stillHeld(deps: DispatchDeps, rows: OutboxRow[], leaseMs: number, stats: DispatchStats): Promise<OutboxRow[]> {
+  const now = deps.clock.now();
+  const held: OutboxRow[] = [];
+  for (const row of rows) {
+    if (row.leaseUntil !== null && row.leaseUntil - now > leaseMs / 2) {
+      held.push(row);
+      continue;
+    }
+    const renewed = { ...row, leaseUntil: now + leaseMs, updatedAt: now };
+    if (await deps.outbox.update(renewed)) held.push(renewed);
+    else leaseLost(deps, row, stats);
+  }
+  return held;
+}
+
 async function settle(deps: DispatchDeps, row: OutboxRow, result: SendResult, merged: number, stats: DispatchStats): Promise<void> {
   const now = deps.clock.now();
   const base = { alertId: row.alertId, at: now };
   const what = { channel: row.delivery.channel, target: deliveryKey(deps.registry, row.delivery), attempt: row.attempts, ...(merged > 1 ? { mergedWith: merged - 1 } : {}) };
   if (result.ok) {
+    if (!(await deps.outbox.update({ ...row, status: 'delivered', leaseUntil: null, updatedAt: now, ...(result.providerId ? { providerId: result.providerId } : {}) }))) {
+      return leaseLost(deps, row, stats);
+    }
     stats.delivered++;
-    await deps.outbox.update({ ...row, status: 'delivered', leaseUntil: null, updatedAt: now, ...(result.providerId ? { providerId: result.providerId } : {}) });
     await deps.record([{ ...base, kind: 'delivered', detail: what }]);
     return;
   }
@@ -112,14 +148,16 @@ async function settle(deps: DispatchDeps, row: OutboxRow, result: SendResult, me
   const giveUp = shouldFallBack(result, level.patienceMs) || row.attempts >= deps.policy.retry.maxAttempts;
   const error = result.code ? `${result.code}: ${result.error}` : result.error;
   if (!giveUp) {
-    stats.retried++;
     const wait = backoffMs(deps.policy, row.attempts, result.retryAfterMs);
-    await deps.outbox.update({ ...row, status: 'pending', leaseUntil: null, notBefore: now + wait, updatedAt: now, lastError: error });
+    if (!(await deps.outbox.update({ ...row, status: 'pending', leaseUntil: null, notBefore: now + wait, updatedAt: now, lastError: error }))) {
+      return leaseLost(deps, row, stats);
+    }
+    stats.retried++;
     await deps.record([{ ...base, kind: 'delivery_failed', detail: { ...what, error, retryInMs: wait } }]);
     return;
   }
+  if (!(await deps.outbox.update({ ...row, status: 'failed', leaseUntil: null, updatedAt: now, lastError: error }))) return leaseLost(deps, row, stats);
   stats.failed++;
-  await deps.outbox.update({ ...row, status: 'failed', leaseUntil: null, updatedAt: now, lastError: error });
   const entries: TimelineEntry[] = [{ ...base, kind: 'delivery_failed', detail: { ...what, error, final: true } }];
   const fallbacks = result.code === 'PRIVACY_REFUSED' ? [] : fallbackDeliveries(row.delivery);
   if (fallbacks.length > 0) {

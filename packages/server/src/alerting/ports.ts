@@ -26,10 +26,18 @@ export interface AlertStore {
 export interface OutboxStore {
   /** inserts rows whose id is new; returns how many were new (the id is the idempotency key) */
   enqueue(rows: OutboxRow[]): Promise<number>;
-  /** takes due rows (pending and due, or sending with an expired lease) and leases them */
+  /**
+   * Takes due rows (pending and due, or sending with an expired lease) and leases them. Each claim
+   * adds one to the row's `attempts`, which is therefore the claim's fencing token: no two claims
+   * of a row ever carry the same value.
+   */
   claimDue(now: number, leaseMs: number, limit: number): Promise<OutboxRow[]>;
-  /** writes the outcome of an attempt */
-  update(row: OutboxRow): Promise<void>;
+  /**
+   * Writes `row` (an outcome, a renewed lease, a cancellation) only if the stored row still has
+   * `row.attempts`, i.e. nobody claimed it since `row` was read; returns whether it was written. A
+   * dispatcher slow past its lease whose row was reclaimed gets false and must leave the row alone.
+   */
+  update(row: OutboxRow): Promise<boolean>;
   byAlert(alertId: string): Promise<OutboxRow[]>;
   /** rows not yet delivered or failed */
   pendingCount(): Promise<number>;

@@ -65,6 +65,37 @@ test('a monthly quota counts successful sends, resets with the Shanghai month, a
   assert.equal((await sms.send(msg, to, ctx)).ok, true);
 });
 
+test('simultaneous sends never overshoot the rate or the quota; a failed send gives its quota slot back', async () => {
+  const clock = new ManualClock(T0);
+  const ctx = { now: () => clock.now() };
+  const msg = renderAlert(sampleNotice());
+  const ledger = new InMemoryBudgetLedger();
+  const rated = countingSms();
+  const results = await Promise.all(Array.from({ length: 6 }, () => withBudget(rated, () => ({ perMinute: 2 }), ledger).send(msg, { phone: '+8613800138000' }, ctx)));
+  assert.equal(rated.calls, 2, 'the provider was called twice, not six times');
+  assert.deepEqual(results.map((r) => (r.ok ? 'ok' : r.code)).sort(), ['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED', 'ok', 'ok']);
+
+  let n = 0;
+  const flaky = countingSms(() => (++n === 1 ? failure('NETWORK', 'down', true) : { ok: true }));
+  const sms = withBudget(flaky, () => ({ perMonth: 3 }), ledger);
+  const to = { phone: '+8613900139000' };
+  const burst = await Promise.all(Array.from({ length: 5 }, () => sms.send(msg, to, ctx)));
+  assert.deepEqual(burst.map((r) => (r.ok ? 'ok' : r.code)).sort(), ['NETWORK', 'QUOTA_EXHAUSTED', 'QUOTA_EXHAUSTED', 'ok', 'ok']);
+  assert.equal((await sms.send(msg, to, ctx)).ok, true, 'the failed send took no quota');
+  const spent = await sms.send(msg, to, ctx);
+  assert.ok(!spent.ok && spent.code === 'QUOTA_EXHAUSTED');
+  assert.equal((await budgetState(ledger, 'sms:+8613900139000', { perMonth: 3 }, clock.now())).usedMonth, 3);
+});
+
+test('the in-memory ledger prunes entries before a time and keeps the rest', async () => {
+  const ledger = new InMemoryBudgetLedger();
+  for (const at of [T0 - 50_000, T0 - 10_000, T0]) await ledger.record('sms:a|sent', at);
+  await ledger.record('sms:b|sent', T0 - 40_000);
+  assert.equal(await ledger.prune(T0 - 10_000), 2);
+  assert.deepEqual(await ledger.window('sms:a|sent', 0), { count: 2, earliest: T0 - 10_000 });
+  assert.deepEqual(await ledger.window('sms:b|sent', 0), { count: 0 });
+});
+
 test('fallback rules: DingTalk mentions and a failed voice call become SMS; waits beyond patience fall back', () => {
   assert.deepEqual(fallbackDeliveries({ channel: 'dingtalk', target: { robotGroup: 'ops', mentionMobiles: ['13800138000', '13800138000', '13900139000'] } }), [
     { channel: 'sms', target: { phone: '13800138000' } },

@@ -11,10 +11,25 @@ export interface BudgetLimits {
   perMonth?: number;
 }
 
+/** How long ledger entries are kept: longer than the longest budget window (a calendar month). */
+export const LEDGER_KEEP_MS = 62 * 86_400_000;
+/** How often (in ledger time) a durable ledger drops the entries older than LEDGER_KEEP_MS. */
+export const LEDGER_PRUNE_EVERY_MS = 3_600_000;
+
 export interface BudgetLedger {
   /** number of entries for key at or after `since`, and the earliest of them */
   window(key: string, since: number): Promise<{ count: number; earliest?: number }>;
   record(key: string, at: number): Promise<void>;
+  /**
+   * In one atomic step: when fewer than `limit` entries for key are at or after `since`, records
+   * one at `at` and returns true; otherwise records nothing and returns false. Concurrent callers
+   * (in this process or another one on the same storage) never admit more than `limit`.
+   */
+  admit(key: string, since: number, limit: number, at: number): Promise<boolean>;
+  /** removes one entry for key recorded at `at` (a reservation given back) */
+  release(key: string, at: number): Promise<void>;
+  /** removes the entries older than `before`; returns how many went */
+  prune(before: number): Promise<number>;
 }
 
 export class InMemoryBudgetLedger implements BudgetLedger {
@@ -23,11 +38,34 @@ export class InMemoryBudgetLedger implements BudgetLedger {
     const list = (this.entries.get(key) ?? []).filter((t) => t >= since);
     return list.length > 0 ? { count: list.length, earliest: Math.min(...list) } : { count: 0 };
   }
-  async record(key: string, at: number): Promise<void> {
+  private push(key: string, at: number): void {
     const list = this.entries.get(key) ?? [];
     list.push(at);
-    // keep about two months
-    this.entries.set(key, list.filter((t) => t > at - 62 * 86_400_000));
+    this.entries.set(key, list.filter((t) => t >= at - LEDGER_KEEP_MS));
+  }
+  async record(key: string, at: number): Promise<void> {
+    this.push(key, at);
+  }
+  async admit(key: string, since: number, limit: number, at: number): Promise<boolean> {
+    // no await between the count and the record: atomic on the one JavaScript thread
+    if ((this.entries.get(key) ?? []).filter((t) => t >= since).length >= limit) return false;
+    this.push(key, at);
+    return true;
+  }
+  async release(key: string, at: number): Promise<void> {
+    const list = this.entries.get(key) ?? [];
+    const i = list.indexOf(at);
+    if (i >= 0) list.splice(i, 1);
+  }
+  async prune(before: number): Promise<number> {
+    let n = 0;
+    for (const [key, list] of this.entries) {
+      const kept = list.filter((t) => t >= before);
+      n += list.length - kept.length;
+      if (kept.length > 0) this.entries.set(key, kept);
+      else this.entries.delete(key);
+    }
+    return n;
   }
 }
 
@@ -67,7 +105,9 @@ export async function budgetState(ledger: BudgetLedger, key: string, limits: Bud
 /**
  * Wraps a channel with its budget: a spent budget answers RATE_LIMITED (retryable, with the wait)
  * or QUOTA_EXHAUSTED (not retryable this month) without calling the provider. Attempts count
- * toward the rate, successful sends toward the quota (providers bill those).
+ * toward the rate, successful sends toward the quota (providers bill those). Both are admitted
+ * atomically by the ledger before the provider is called, so simultaneous sends cannot overshoot:
+ * the quota slot is reserved first and given back when the send fails or the rate refuses it.
  */
 export function withBudget<K extends ChannelType>(
   channel: Channel<K>,
@@ -82,20 +122,22 @@ export function withBudget<K extends ChannelType>(
       if (!limits || (limits.perMinute === undefined && limits.perMonth === undefined)) return channel.send(message, target, ctx);
       const key = channel.targetKey(target);
       const now = ctx.now();
-      const state = await budgetState(ledger, key, limits, now);
-      if (state.exhausted === 'quota') {
-        return failure('QUOTA_EXHAUSTED', `${channel.type} monthly quota of ${limits.perMonth} spent for this target`, false, {
-          ...(state.retryAfterMs !== undefined ? { retryAfterMs: state.retryAfterMs } : {}),
+      const month = shanghaiMonth(now);
+      const { perMinute, perMonth } = limits;
+      const reserved = perMonth !== undefined;
+      if (reserved && !(await ledger.admit(`${key}|sent`, month.start, perMonth, now))) {
+        return failure('QUOTA_EXHAUSTED', `${channel.type} monthly quota of ${perMonth} spent for this target`, false, { retryAfterMs: month.next - now });
+      }
+      if (perMinute !== undefined && !(await ledger.admit(`${key}|attempt`, now - 60_000 + 1, perMinute, now))) {
+        if (reserved) await ledger.release(`${key}|sent`, now);
+        const { earliest } = await ledger.window(`${key}|attempt`, now - 60_000 + 1);
+        return failure('RATE_LIMITED', `${channel.type} limit of ${perMinute}/min reached for this target`, true, {
+          retryAfterMs: Math.max(1, (earliest ?? now) + 60_000 - now),
         });
       }
-      if (state.exhausted === 'rate') {
-        return failure('RATE_LIMITED', `${channel.type} limit of ${limits.perMinute}/min reached for this target`, true, {
-          ...(state.retryAfterMs !== undefined ? { retryAfterMs: state.retryAfterMs } : {}),
-        });
-      }
-      await ledger.record(`${key}|attempt`, now);
+      if (perMinute === undefined) await ledger.record(`${key}|attempt`, now);
       const result = await channel.send(message, target, ctx);
-      if (result.ok) await ledger.record(`${key}|sent`, ctx.now());
+      if (!result.ok && reserved) await ledger.release(`${key}|sent`, now);
       return result;
     },
   };

@@ -13,6 +13,8 @@ import type { Silence } from '../alerting/silence.js';
 import type { RuleState } from '../rules/state.js';
 import { renderAlert } from '../notify/template/render.js';
 import { sampleNotice } from '../../test/receivers/sample.js';
+import { withBudget } from '../notify/budget.js';
+import type { Channel } from '../notify/types.js';
 import type { AlertingStorage } from './index.js';
 import { SqliteAlerting } from './sqlite/alerting.js';
 import { PgAlerting } from './postgres/alerting.js';
@@ -181,6 +183,31 @@ for (const backend of BACKENDS) {
       await settle('L1');
     });
 
+    test('outbox: a write from a claim whose lease expired and was reclaimed is refused; the new holder\'s stands', async () => {
+      const base = T + 1_500_000;
+      const other = await another();
+      await store.enqueue([row('F1|a', 'F1', base, base)]);
+      const [slow] = await store.claimDue(base, 1_000, 10);
+      assert.ok(slow);
+      const [fresh] = await other.claimDue(base + 1_000, 1_000, 10);
+      assert.deepEqual([fresh?.id, fresh?.attempts], ['F1|a', 2], 'the expired lease was taken over');
+
+      assert.equal(await store.update({ ...slow, leaseUntil: base + 5_000, updatedAt: base + 1_001 }), false, 'the slow holder cannot renew a lease it lost');
+      assert.equal(await other.update({ ...fresh!, status: 'pending', leaseUntil: null, notBefore: base + 3_000, lastError: 'HTTP 503', updatedAt: base + 1_002 }), true);
+      assert.equal(await store.update({ ...slow, status: 'delivered', leaseUntil: null, providerId: 'late', updatedAt: base + 1_003 }), false, 'the late outcome is refused');
+      const [kept] = await store.byAlert('F1');
+      assert.deepEqual([kept?.status, kept?.attempts, kept?.lastError, kept?.providerId, kept?.notBefore], ['pending', 2, 'HTTP 503', undefined, base + 3_000]);
+      assert.deepEqual((await store.claimDue(base + 3_000, 1_000, 10)).map((r) => [r.id, r.attempts]), [['F1|a', 3]], 'the retry of the new holder is due as it set it');
+
+      await store.enqueue([row('F2|a', 'F2', base + 10_000, base)]);
+      const [unclaimed] = await store.byAlert('F2');
+      await store.claimDue(base + 10_000, 1_000, 10);
+      assert.equal(await other.update({ ...unclaimed!, status: 'cancelled' }), false, 'a row read before a claim cannot be cancelled under the dispatcher');
+      assert.equal(await store.update({ ...unclaimed!, id: 'F-none', status: 'delivered' }), false, 'an update never creates a row');
+      assert.deepEqual(await store.byAlert('F-none'), []);
+      await settle('F1', 'F2');
+    });
+
     test('outbox: two claimers at once never take the same row', async () => {
       const base = T + 2_000_000;
       const other = await another();
@@ -213,6 +240,59 @@ for (const backend of BACKENDS) {
       const other = await another();
       await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? store : other).record('voice:138|sent', T + i)));
       assert.deepEqual(await store.window('voice:138|sent', T), { count: 40, earliest: T });
+    });
+
+    test('budget ledger: admissions at once through two connections admit exactly the limit; release gives one back', async () => {
+      const other = await another();
+      const key = 'dingtalk:ops|attempt';
+      await store.record(key, T - 60_000); // before the window: does not count
+      const admitted = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? store : other).admit(key, T - 60_000 + 1, 5, T + i)));
+      assert.equal(admitted.filter(Boolean).length, 5);
+      assert.equal((await store.window(key, T - 60_000 + 1)).count, 5, 'refused admissions record nothing');
+      const at = T + admitted.indexOf(true);
+      await other.release(key, at);
+      assert.equal((await store.window(key, T - 60_000 + 1)).count, 4);
+      assert.equal(await store.admit(key, T - 60_000 + 1, 5, T + 30), true, 'the slot given back is free again');
+      assert.equal(await other.admit(key, T - 60_000 + 1, 5, T + 31), false);
+      assert.equal(await other.admit(key, T + 1, 0, T + 32), false, 'a limit of zero admits nothing');
+    });
+
+    test('budget ledger over this store: simultaneous sends through withBudget never overshoot a rate or a quota', async () => {
+      const other = await another();
+      let calls = 0;
+      const sms: Channel<'sms'> = {
+        type: 'sms',
+        targetKey: (t) => `sms:${t.phone}`,
+        send: async () => {
+          calls++;
+          return { ok: true };
+        },
+      };
+      const msg = renderAlert(sampleNotice());
+      const ctx = { now: () => T };
+      const burst = (limits: { perMinute?: number; perMonth?: number }, phone: string) =>
+        Promise.all(Array.from({ length: 12 }, (_, i) => withBudget(sms, () => limits, i % 2 ? store : other).send(msg, { phone }, ctx)));
+      const rated = await burst({ perMinute: 3 }, '+8613800138001');
+      assert.deepEqual([rated.filter((r) => r.ok).length, calls], [3, 3]);
+      assert.ok(rated.every((r) => r.ok || (r.code === 'RATE_LIMITED' && r.retryAfterMs === 60_000)));
+      const quota = await burst({ perMonth: 4 }, '+8613800138002');
+      assert.deepEqual([quota.filter((r) => r.ok).length, calls], [4, 7]);
+      assert.ok(quota.every((r) => r.ok || r.code === 'QUOTA_EXHAUSTED'));
+    });
+
+    test('budget ledger: entries older than the longest budget window are pruned as it is used; current counts stay exact', async () => {
+      const DAY = 86_400_000;
+      const P = T + 100 * DAY;
+      const key = 'sms:+8613800138003|sent';
+      await store.record('sms:+8613800138004|sent', P - 80 * DAY);
+      for (const days of [70, 65, 40]) await store.record(key, P - days * DAY);
+      assert.equal((await store.window(key, 0)).count, 3, 'nothing pruned yet: each entry was recent when written');
+      assert.equal(await store.admit(key, P - 45 * DAY, 2, P), true);
+      assert.deepEqual(await store.window(key, 0), { count: 2, earliest: P - 40 * DAY }, 'the 65- and 70-day-old entries went');
+      assert.deepEqual(await store.window('sms:+8613800138004|sent', 0), { count: 0 }, 'other keys are pruned too');
+      assert.equal(await (await another()).admit(key, P - 45 * DAY, 2, P + 1), false, 'the window still counts the 40-day-old entry');
+      assert.equal(await store.prune(P - 39 * DAY), 1);
+      assert.deepEqual(await store.window(key, 0), { count: 1, earliest: P });
     });
   });
 }

@@ -3,14 +3,15 @@
  * durable outbox, channel budget ledger): the same tables as storage/sqlite/alerting.ts, in the
  * configured schema beside the core store, with their own migration record. Several server
  * processes may share it: `claimDue` leases rows under `FOR UPDATE SKIP LOCKED`, so two
- * dispatchers never take the same row, and the budget ledger is append-only, so concurrent
- * senders never lose a count.
+ * dispatchers never take the same row; every outbox write is fenced by the claim count, so a
+ * dispatcher slow past its lease cannot overwrite the new holder's outcome; budget admissions of
+ * one key are serialised by an advisory lock, so concurrent senders never overshoot a limit.
  */
 import type pg from 'pg';
 import type { Alert, AlertStatus, OutboxRow, TimelineEntry } from '../../alerting/model.js';
 import type { AlertStore, OutboxStore } from '../../alerting/ports.js';
 import type { Silence } from '../../alerting/silence.js';
-import type { BudgetLedger } from '../../notify/budget.js';
+import { LEDGER_KEEP_MS, LEDGER_PRUNE_EVERY_MS, type BudgetLedger } from '../../notify/budget.js';
 import type { RuleState } from '../../rules/state.js';
 import { inTransaction, schemaPool } from './pool.js';
 
@@ -32,13 +33,18 @@ const MIGRATIONS: { version: number; sql: string }[] = [
       CREATE INDEX notify_budget_key ON notify_budget (key, at);
     `,
   },
+  { version: 2, sql: 'CREATE INDEX notify_budget_at ON notify_budget (at);' },
 ];
 
 /** Advisory lock key of the alerting migrations (the core store uses 7301). */
 const MIGRATION_LOCK = 7302;
+/** First half of the two-part advisory lock key of a budget ledger key (the second is its hash). */
+const BUDGET_LOCK_CLASS = 7303;
 
 export class PgAlerting implements AlertStore, OutboxStore, BudgetLedger {
   private readonly pool: pg.Pool;
+  /** ledger time of the last pruning of old budget entries */
+  private prunedAt = -Infinity;
 
   private constructor(url: string, private readonly schema: string) {
     this.pool = schemaPool(url, schema, 4);
@@ -170,8 +176,13 @@ export class PgAlerting implements AlertStore, OutboxStore, BudgetLedger {
       return rows;
     });
   }
-  async update(r: OutboxRow): Promise<void> {
-    await this.pool.query('UPDATE alert_outbox SET status = $1, not_before = $2, lease_until = $3, doc = $4 WHERE id = $5', [r.status, r.notBefore, r.leaseUntil, JSON.stringify(r), r.id]);
+  async update(r: OutboxRow): Promise<boolean> {
+    // fenced by the claim count: a write from a claim that has since been superseded changes nothing
+    const res = await this.pool.query(
+      "UPDATE alert_outbox SET status = $1, not_before = $2, lease_until = $3, doc = $4 WHERE id = $5 AND (doc->>'attempts')::int = $6",
+      [r.status, r.notBefore, r.leaseUntil, JSON.stringify(r), r.id, r.attempts],
+    );
+    return res.rowCount === 1;
   }
   async byAlert(alertId: string): Promise<OutboxRow[]> {
     return this.docs<OutboxRow>('SELECT doc FROM alert_outbox WHERE alert_id = $1 ORDER BY created_at, id', [alertId]);
@@ -196,6 +207,34 @@ export class PgAlerting implements AlertStore, OutboxStore, BudgetLedger {
   async record(key: string, at: number): Promise<void> {
     // one row per entry: concurrent senders append, nothing is read-modified-written
     await this.pool.query('INSERT INTO notify_budget (key, at) VALUES ($1, $2)', [key, at]);
+    await this.pruneNow(at);
+  }
+  async admit(key: string, since: number, limit: number, at: number): Promise<boolean> {
+    // admissions of one key queue on a transaction-scoped advisory lock (the two-key space does not
+    // meet the migration locks); under READ COMMITTED each statement after it sees the previous
+    // holder's committed entry, so the count is exact
+    const ok = await inTransaction(this.pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BUDGET_LOCK_CLASS, `${this.schema}:${key}`]);
+      const res = await c.query(
+        'INSERT INTO notify_budget (key, at) SELECT $1::text, $2::bigint WHERE (SELECT COUNT(*) FROM notify_budget WHERE key = $1 AND at >= $3) < $4',
+        [key, at, since, limit],
+      );
+      return res.rowCount === 1;
+    });
+    if (ok) await this.pruneNow(at);
+    return ok;
+  }
+  async release(key: string, at: number): Promise<void> {
+    await this.pool.query('DELETE FROM notify_budget WHERE ctid = (SELECT ctid FROM notify_budget WHERE key = $1 AND at = $2 LIMIT 1)', [key, at]);
+  }
+  async prune(before: number): Promise<number> {
+    return (await this.pool.query('DELETE FROM notify_budget WHERE at < $1', [before])).rowCount ?? 0;
+  }
+  /** drops entries past every budget window, at most once per LEDGER_PRUNE_EVERY_MS of ledger time */
+  private async pruneNow(at: number): Promise<void> {
+    if (at - this.prunedAt < LEDGER_PRUNE_EVERY_MS) return;
+    this.prunedAt = at;
+    await this.prune(at - LEDGER_KEEP_MS);
   }
 
   /** Drops the schema (tests). */

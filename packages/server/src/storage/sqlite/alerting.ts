@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { Alert, AlertStatus, OutboxRow, TimelineEntry } from '../../alerting/model.js';
 import type { AlertStore, OutboxStore } from '../../alerting/ports.js';
 import type { Silence } from '../../alerting/silence.js';
-import type { BudgetLedger } from '../../notify/budget.js';
+import { LEDGER_KEEP_MS, LEDGER_PRUNE_EVERY_MS, type BudgetLedger } from '../../notify/budget.js';
 import type { RuleState } from '../../rules/state.js';
 
 const MIGRATIONS: { version: number; sql: string }[] = [
@@ -30,12 +30,15 @@ const MIGRATIONS: { version: number; sql: string }[] = [
       CREATE INDEX IF NOT EXISTS notify_budget_key ON notify_budget (key, at);
     `,
   },
+  { version: 2, sql: 'CREATE INDEX IF NOT EXISTS notify_budget_at ON notify_budget (at);' },
 ];
 
 type Row = { doc: string };
 
 export class SqliteAlerting implements AlertStore, OutboxStore, BudgetLedger {
   private readonly db: Database.Database;
+  /** ledger time of the last pruning of old budget entries */
+  private prunedAt = -Infinity;
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -130,8 +133,12 @@ export class SqliteAlerting implements AlertStore, OutboxStore, BudgetLedger {
       return rows;
     }).immediate();
   }
-  async update(r: OutboxRow): Promise<void> {
-    this.db.prepare('UPDATE alert_outbox SET status = ?, not_before = ?, lease_until = ?, doc = ? WHERE id = ?').run(r.status, r.notBefore, r.leaseUntil, JSON.stringify(r), r.id);
+  async update(r: OutboxRow): Promise<boolean> {
+    // fenced by the claim count: a write from a claim that has since been superseded changes nothing
+    const res = this.db
+      .prepare("UPDATE alert_outbox SET status = ?, not_before = ?, lease_until = ?, doc = ? WHERE id = ? AND json_extract(doc, '$.attempts') = ?")
+      .run(r.status, r.notBefore, r.leaseUntil, JSON.stringify(r), r.id, r.attempts);
+    return res.changes === 1;
   }
   async byAlert(alertId: string): Promise<OutboxRow[]> {
     return (this.db.prepare('SELECT doc FROM alert_outbox WHERE alert_id = ? ORDER BY created_at, id').all(alertId) as Row[]).map((r) => JSON.parse(r.doc) as OutboxRow);
@@ -153,5 +160,29 @@ export class SqliteAlerting implements AlertStore, OutboxStore, BudgetLedger {
   }
   async record(key: string, at: number): Promise<void> {
     this.db.prepare('INSERT INTO notify_budget (key, at) VALUES (?, ?)').run(key, at);
+    this.pruneNow(at);
+  }
+  async admit(key: string, since: number, limit: number, at: number): Promise<boolean> {
+    // IMMEDIATE takes the write lock before counting: another process on the file waits for us
+    const ok = this.db.transaction(() => {
+      const r = this.db.prepare('SELECT COUNT(*) AS n FROM notify_budget WHERE key = ? AND at >= ?').get(key, since) as { n: number };
+      if (r.n >= limit) return false;
+      this.db.prepare('INSERT INTO notify_budget (key, at) VALUES (?, ?)').run(key, at);
+      return true;
+    }).immediate();
+    if (ok) this.pruneNow(at);
+    return ok;
+  }
+  async release(key: string, at: number): Promise<void> {
+    this.db.prepare('DELETE FROM notify_budget WHERE rowid = (SELECT rowid FROM notify_budget WHERE key = ? AND at = ? LIMIT 1)').run(key, at);
+  }
+  async prune(before: number): Promise<number> {
+    return this.db.prepare('DELETE FROM notify_budget WHERE at < ?').run(before).changes;
+  }
+  /** drops entries past every budget window, at most once per LEDGER_PRUNE_EVERY_MS of ledger time */
+  private pruneNow(at: number): void {
+    if (at - this.prunedAt < LEDGER_PRUNE_EVERY_MS) return;
+    this.prunedAt = at;
+    void this.prune(at - LEDGER_KEEP_MS);
   }
 }
