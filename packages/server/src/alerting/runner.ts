@@ -25,6 +25,8 @@ export class AlertRunner {
   private lastEvaluation = -Infinity;
   private pendingMetrics = new Set<string>();
   private pendingSos = false;
+  /** the next SOS deadline (30 s / 60 s after a trigger): the turn that wakes for it evaluates SOS */
+  private sosDue: number | null = null;
 
   constructor(
     private readonly manager: AlertManager,
@@ -85,7 +87,7 @@ export class AlertRunner {
         const metrics = [...this.pendingMetrics];
         this.pendingMetrics.clear();
         if (metrics.length) await this.rules.evaluate(metrics);
-        if (this.pendingSos) {
+        if (this.pendingSos || (this.sosDue !== null && now >= this.sosDue)) {
           this.pendingSos = false;
           await this.sos.evaluate();
         }
@@ -107,7 +109,8 @@ export class AlertRunner {
 
   private async sleepMs(): Promise<number> {
     try {
-      const wake = [await this.manager.nextWake(), await this.sos.nextDeadline(), this.lastEvaluation + this.opts.evaluateEveryMs].filter((t): t is number => t !== null);
+      this.sosDue = await this.sos.nextDeadline();
+      const wake = [await this.manager.nextWake(), this.sosDue, this.lastEvaluation + this.opts.evaluateEveryMs].filter((t): t is number => t !== null);
       return Math.min(...wake) - this.clock.now();
     } catch {
       return this.opts.maxSleepMs;
