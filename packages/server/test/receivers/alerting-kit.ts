@@ -30,6 +30,14 @@ export const TEAM: Person[] = [
   { id: 'ma', name: 'Ma', roles: ['product_manager'], mobile: '13800000011', email: 'ma@mindguard.example' },
 ];
 
+/** TEAM plus a person for every other responder role of the SPEC.md §2 matrix. */
+export const MATRIX_TEAM: Person[] = [
+  ...TEAM,
+  { id: 'mo', name: 'Mo', roles: ['mobile_developer'], mobile: '13800000012', email: 'mo@mindguard.example' },
+  { id: 'fei', name: 'Fei', roles: ['frontend_developer'], mobile: '13800000013', email: 'fei@mindguard.example' },
+  { id: 'ai', name: 'Ai', roles: ['ai_engineer'], mobile: '13800000014', email: 'ai@mindguard.example' },
+];
+
 export function weeklyRotation(start: number): Rotation {
   return { id: 'ops', role: 'ops_engineer', layers: [{ name: '24x7', members: ['alice', 'bob'], start, handoffMs: 7 * 86_400_000 }], overrides: [] };
 }
@@ -52,6 +60,34 @@ export type AlertingKit = {
   close(): Promise<void>;
 };
 
+export type StandIns = { ding: DingTalkReceiver; tencent: TencentReceiver; smtp: SmtpReceiver };
+
+/** DingTalk, Tencent Cloud (SMS + voice) and SMTP stand-ins on `now` (each verifies signatures). */
+export async function startStandIns(now: () => number, smsLimits = { per30s: 5, perHour: 50, perDay: 200 }): Promise<StandIns> {
+  const ding = await startDingTalkReceiver({ secret: SECRETS.dingtalk, now });
+  const tencent = await startTencentCloudReceiver({
+    ...SECRETS.tencent,
+    now,
+    sms: { sdkAppId: '1400000001', signName: '心卫士', templates: { '2001': 5 } },
+    voice: { sdkAppId: '1400000002', templates: { '3001': 3 } },
+    smsLimits,
+  });
+  const smtp = await startSmtpReceiver(SECRETS.smtp);
+  return { ding, tencent, smtp };
+}
+
+/** The `channels` config section pointing at the stand-ins. */
+export function standInChannels(r: StandIns, budgets?: ChannelsConfig['budgets']): ChannelsConfig {
+  const tc = { ...SECRETS.tencent, region: 'ap-guangzhou', endpoint: r.tencent.url };
+  return {
+    dingtalk: { groups: { ops: { robots: [{ webhook: r.ding.url, secret: SECRETS.dingtalk }] } } },
+    sms: { ...tc, sdkAppId: '1400000001', signName: '心卫士', templateId: '2001' },
+    voice: { ...tc, voiceSdkAppId: '1400000002', templateId: '3001' },
+    email: { smtp: { host: r.smtp.host, port: r.smtp.port, auth: SECRETS.smtp }, from: 'MindGuard Ops <alerts@ops.mindguard.example>' },
+    budgets: budgets ?? { sms: { perMinute: 20, perMonth: 5000 }, voice: { perMinute: 10, perMonth: 1000 } },
+  };
+}
+
 export async function startAlertingKit(opts: {
   clock: Clock;
   policy?: Partial<AlertingPolicy>;
@@ -60,28 +96,10 @@ export async function startAlertingKit(opts: {
   rotationStart?: number;
   budgets?: ChannelsConfig['budgets'];
   /** reuse receivers across a simulated restart */
-  receivers?: { ding: DingTalkReceiver; tencent: TencentReceiver; smtp: SmtpReceiver };
+  receivers?: StandIns;
 }): Promise<AlertingKit> {
-  const now = () => opts.clock.now();
-  const ding = opts.receivers?.ding ?? (await startDingTalkReceiver({ secret: SECRETS.dingtalk, now }));
-  const tencent =
-    opts.receivers?.tencent ??
-    (await startTencentCloudReceiver({
-      ...SECRETS.tencent,
-      now,
-      sms: { sdkAppId: '1400000001', signName: '心卫士', templates: { '2001': 5 } },
-      voice: { sdkAppId: '1400000002', templates: { '3001': 3 } },
-      smsLimits: { per30s: 5, perHour: 50, perDay: 200 },
-    }));
-  const smtp = opts.receivers?.smtp ?? (await startSmtpReceiver(SECRETS.smtp));
-  const tc = { ...SECRETS.tencent, region: 'ap-guangzhou', endpoint: tencent.url };
-  const registry = createChannelRegistry({
-    dingtalk: { groups: { ops: { robots: [{ webhook: ding.url, secret: SECRETS.dingtalk }] } } },
-    sms: { ...tc, sdkAppId: '1400000001', signName: '心卫士', templateId: '2001' },
-    voice: { ...tc, voiceSdkAppId: '1400000002', templateId: '3001' },
-    email: { smtp: { host: smtp.host, port: smtp.port, auth: SECRETS.smtp }, from: 'MindGuard Ops <alerts@ops.mindguard.example>' },
-    budgets: opts.budgets ?? { sms: { perMinute: 20, perMonth: 5000 }, voice: { perMinute: 10, perMonth: 1000 } },
-  });
+  const { ding, tencent, smtp } = opts.receivers ?? (await startStandIns(() => opts.clock.now()));
+  const registry = createChannelRegistry(standInChannels({ ding, tencent, smtp }, opts.budgets));
   const policy: AlertingPolicy = { ...DEFAULT_POLICY, publicUrl: 'https://ops.mindguard.example', ...opts.policy };
   const store = opts.store ?? new InMemoryAlertStore();
   const outbox = opts.outbox ?? new InMemoryOutbox();
