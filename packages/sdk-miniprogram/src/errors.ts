@@ -57,18 +57,20 @@ function hash(s: string): string {
 
 const NOISE = /^(MiniProgramError|thirdScriptError|Error|undefined|null)?$/;
 
-const cache = new Map<string, ErrorInfo>();
+/** By stack (or text): [name + message, info]. Keyed by the stack string itself, not a concatenation, so a lookup needs no new string. */
+const cache = new Map<string, [string, ErrorInfo]>();
 
 /** From anything thrown, an onError string, or a rejection reason (an error storm is parsed once). */
 export function errorInfo(e: unknown): ErrorInfo {
   const x = e && typeof e === 'object' ? (e as { message?: unknown; stack?: unknown; name?: unknown }) : undefined;
-  const key = x ? String(x.name) + String(x.message) + String(x.stack) : String(e);
-  let info = cache.get(key);
-  if (!info) {
+  const key = String(x ? x.stack : e);
+  const head = x ? String(x.name) + String(x.message) : '';
+  let hit = cache.get(key);
+  if (!hit || hit[0] !== head) {
     if (cache.size > 20) cache.clear();
-    cache.set(key, (info = parse(e)));
+    cache.set(key, (hit = [head, parse(e)]));
   }
-  return info;
+  return hit[1];
 }
 
 function parse(e: unknown): ErrorInfo {
