@@ -41,10 +41,10 @@ export class RollupBuffer {
   add(t: number, sample: Sample): void {
     const m = minuteOf(t);
     const bucket = sample.q ? Sketch.indexOf(sample.value) : null;
-    addSample(this.cell(m, sample.series, '', ''), sample.value, sample.bad, bucket);
+    addSample(this.cell(m, sample.series, '', ''), sample.value, sample.bad, bucket, sample.w);
     for (const [dim, raw] of sample.dims) {
       if (raw === '') continue;
-      addSample(this.cell(m, sample.series, dim, this.bound(sample.series, dim, raw)), sample.value, sample.bad, bucket);
+      addSample(this.cell(m, sample.series, dim, this.bound(sample.series, dim, raw)), sample.value, sample.bad, bucket, sample.w);
     }
   }
 

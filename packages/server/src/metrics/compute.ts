@@ -25,26 +25,28 @@ export function seriesOf(c: Computation): string[] {
 }
 
 const pct = (num: number, den: number) => (den > 0 ? (100 * num) / den : null);
+/** A weighted count (sampled events count 1 / sampleRate) as reported: float noise rounded away. */
+const cnt = (x: number | undefined) => round(x ?? 0);
 
 /** `get(series)` returns the merged aggregate of a series over the window (possibly empty). */
 export function computeFromAggs(c: Computation, get: (series: string) => Agg | undefined): Computed {
   switch (c.kind) {
     case 'p95': {
       const a = get(c.series);
-      if (!a || a.n === 0 || !a.sketch) return { value: null, samples: a?.n ?? 0 };
-      return { value: round(a.sketch.quantile(0.95)), samples: a.n, details: { p50: round(a.sketch.quantile(0.5)), p99: round(a.sketch.quantile(0.99)), max: a.max } };
+      if (!a || a.n === 0 || !a.sketch) return { value: null, samples: cnt(a?.n) };
+      return { value: round(a.sketch.quantile(0.95)), samples: cnt(a.n), details: { p50: round(a.sketch.quantile(0.5)), p99: round(a.sketch.quantile(0.99)), max: a.max } };
     }
     case 'success': {
       const a = get(c.series);
-      return { value: a ? pct(a.n - a.bad, a.n) : null, samples: a?.n ?? 0, details: { failures: a?.bad ?? 0 } };
+      return { value: a ? pct(a.n - a.bad, a.n) : null, samples: cnt(a?.n), details: { failures: cnt(a?.bad) } };
     }
     case 'failure': {
       const a = get(c.series);
-      return { value: a ? pct(a.bad, a.n) : null, samples: a?.n ?? 0, details: { failures: a?.bad ?? 0 } };
+      return { value: a ? pct(a.bad, a.n) : null, samples: cnt(a?.n), details: { failures: cnt(a?.bad) } };
     }
     case 'count': {
       const a = get(c.series);
-      return { value: a?.n ?? 0, samples: a?.n ?? 0 };
+      return { value: cnt(a?.n), samples: cnt(a?.n) };
     }
     case 'ratio': {
       let num = c.num;
@@ -57,7 +59,7 @@ export function computeFromAggs(c: Computation, get: (series: string) => Agg | u
       }
       const n = get(num)?.n ?? 0;
       const d = get(den)?.n ?? 0;
-      return { value: pct(n, d), samples: d, details: { numerator: n, denominator: d } };
+      return { value: pct(n, d), samples: cnt(d), details: { numerator: cnt(n), denominator: cnt(d) } };
     }
     case 'gauge_pct':
     case 'custom':

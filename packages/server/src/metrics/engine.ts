@@ -117,7 +117,7 @@ export class MetricsEngine {
       peak = Math.max(peak, v);
     }
     const value = capacity === 'concurrentCapacity' ? (100 * peak) / this.config.expected.concurrentCapacity : peak;
-    return { value: round(value), samples: rows.reduce((a, r) => a + r.n, 0), details: capacity === 'concurrentCapacity' ? { peakInFlight: peak } : {} };
+    return { value: round(value), samples: round(rows.reduce((a, r) => a + r.n, 0)), details: capacity === 'concurrentCapacity' ? { peakInFlight: peak } : {} };
   }
 
   async value(id: string, at?: number, filter?: { dim: string; val: string }): Promise<MetricValue> {

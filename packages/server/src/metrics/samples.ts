@@ -8,6 +8,8 @@ export type Sample = {
   series: string;
   value: number;
   bad: boolean;
+  /** how many real events this sample stands for: 1 / attrs.sampleRate of a sampled event, else 1 */
+  w: number;
   /** keep a quantile sketch (latency series) */
   q: boolean;
   dims: [string, string][];
@@ -15,12 +17,40 @@ export type Sample = {
 
 export type SampleSettings = { slowQueryMs: number; aiTimeLimitMs: number; dbConnectionsMax: number };
 
-const s = (series: string, value: number, bad: boolean, q: boolean, dims: [string, string][]): Sample => ({ series, value, bad, q, dims });
+const s = (series: string, value: number, bad: boolean, q: boolean, dims: [string, string][]): Sample => ({ series, value, bad, w: 1, q, dims });
+
+/**
+ * The event types an SDK may sample (sdk-core policy.ts). Any other type always counts once,
+ * whatever rate it claims: a client cannot inflate a business or security count with a small
+ * sampleRate on a checkin, an SOS or an auth failure.
+ */
+const SAMPLEABLE = new Set<string>(['page_load', 'api_request', 'page_view', 'slow_set_data', 'function_invocation', 'db_query', 'ai_call', 'resource', 'probe']);
+/** The lowest rate honoured: one kept event never stands for more than 1,000. */
+export const MIN_SAMPLE_RATE = 0.001;
+
+/**
+ * The weight of an event: 1 / attrs.sampleRate for a kept sampled event (rate clamped to
+ * [MIN_SAMPLE_RATE, 1)), else 1. A failed call (ok:false) is never sampled, so it counts once.
+ */
+export function weightOf(e: StoredEvent): number {
+  if (!SAMPLEABLE.has(e.type) || (e as { ok?: boolean }).ok === false) return 1;
+  const r = e.attrs?.sampleRate;
+  if (typeof r !== 'number' || !(r > 0 && r < 1)) return 1;
+  return 1 / Math.max(r, MIN_SAMPLE_RATE);
+}
 
 /** Client (mini-program) or server origin of a batch, for business series that both may report. */
 export const originOf = (meta: Pick<BatchMeta, 'sdk'>) => (meta.sdk.includes('miniprogram') ? 'client' : 'server');
 
+/** Appends the samples of an event to `out`, each weighted by weightOf(e). */
 export function samplesOf(e: StoredEvent, meta: BatchMeta, cfg: SampleSettings, out: Sample[]): void {
+  const start = out.length;
+  unweighted(e, meta, cfg, out);
+  const w = weightOf(e);
+  if (w !== 1) for (let i = start; i < out.length; i++) out[i]!.w = w;
+}
+
+function unweighted(e: StoredEvent, meta: BatchMeta, cfg: SampleSettings, out: Sample[]): void {
   const rel = meta.release ?? '';
   const model = meta.ctx?.model ?? '';
   const os = meta.ctx?.os ?? '';

@@ -12,7 +12,7 @@ const MIN_VALUE = 1e-3;
 const ZERO = -1e9;
 
 export class Sketch {
-  /** bucket index → count */
+  /** bucket index → count (weighted: a sampled value counts 1 / sampleRate) */
   readonly buckets = new Map<number, number>();
   zero = 0;
   count = 0;
@@ -22,6 +22,7 @@ export class Sketch {
     return value > MIN_VALUE ? Math.ceil(Math.log(value) / LN_GAMMA) : ZERO;
   }
 
+  /** `times` is the value's weight; it need not be a whole number. */
   add(value: number, times = 1): void {
     this.addIndex(Sketch.indexOf(value), times);
   }
@@ -38,16 +39,20 @@ export class Sketch {
     for (const [i, c] of other.buckets) this.buckets.set(i, (this.buckets.get(i) ?? 0) + c);
   }
 
-  /** q in [0, 1]; NaN when empty. Same rank rule as the "nearest rank" method. */
+  /**
+   * q in [0, 1]; NaN when empty. The "nearest rank" rule, extended to weighted counts (a sampled
+   * value added with weight 1 / sampleRate): the first bucket where the cumulative weight reaches
+   * q × total. With whole counts this is exactly rank ⌈q·n⌉.
+   */
   quantile(q: number): number {
-    if (this.count === 0) return Number.NaN;
-    const rank = Math.max(1, Math.ceil(q * this.count));
-    if (rank <= this.zero) return 0;
+    if (!(this.count > 0)) return Number.NaN;
+    const rank = q * this.count;
+    if (this.zero > 0 && this.zero >= rank) return 0;
     let seen = this.zero;
     const keys = [...this.buckets.keys()].sort((a, b) => a - b);
     for (const i of keys) {
       seen += this.buckets.get(i) ?? 0;
-      if (seen >= rank) return (2 * GAMMA ** i) / (GAMMA + 1);
+      if (seen > 0 && seen >= rank) return (2 * GAMMA ** i) / (GAMMA + 1);
     }
     const last = keys[keys.length - 1] ?? 0;
     return (2 * GAMMA ** last) / (GAMMA + 1);

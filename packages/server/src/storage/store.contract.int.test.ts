@@ -8,8 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BatchWrite, Store, StoredEvent } from './store.js';
+import pg from 'pg';
 import { SqliteStore } from './sqlite/store.js';
+import { openDb } from './sqlite/db.js';
+import { MIGRATIONS } from './sqlite/migrations.js';
 import { PgStore } from './postgres/store.js';
+import { PG_MIGRATIONS } from './postgres/migrations.js';
 import { newAgg, addSample } from '../metrics/agg.js';
 import { Sketch } from '../metrics/sketch.js';
 import { dedupHash } from '../ingest/hash.js';
@@ -115,6 +119,22 @@ for (const backend of BACKENDS) {
       assert.equal(await store.rollupWatermark(), 9);
     });
 
+    test('weighted rollups: fractional counts of sampled events survive the write, the merge and the read', async () => {
+      const a = newAgg();
+      addSample(a, 100, false, Sketch.indexOf(100), 10);
+      addSample(a, 400, true, Sketch.indexOf(400));
+      await store.writeRollups([{ minute: T + 60_000, series: 'api.client', dim: '', val: '', ...a }], 10);
+      const b = newAgg();
+      addSample(b, 200, false, Sketch.indexOf(200), 1 / 0.3);
+      await store.writeRollups([{ minute: T + 60_000, series: 'api.client', dim: '', val: '', ...b }], 11);
+      const [row] = await store.readRollups({ series: ['api.client'], dim: '', from: T + 60_000, to: T + 120_000 });
+      const n = 10 + 1 + 1 / 0.3;
+      assert.ok(Math.abs(row!.n - n) < 1e-9 && Math.abs(row!.sketch!.count - n) < 1e-9, `n ${row!.n}, sketch ${row!.sketch!.count}`);
+      assert.equal(row!.bad, 1);
+      assert.ok(Math.abs(row!.sum - (1000 + 400 + 200 / 0.3)) < 1e-6, `sum ${row!.sum}`);
+      assert.deepEqual([row!.min, row!.max], [100, 400]);
+    });
+
     test('keys, kv and retention pruning', async () => {
       await store.insertKey({ id: 'k1', app: 'mindguard', hash: 'h1', prefix: 'mgk_abc', createdAt: T, revokedAt: null, note: null });
       assert.equal((await store.findKeyByHash('h1'))!.app, 'mindguard');
@@ -129,5 +149,65 @@ for (const backend of BACKENDS) {
       assert.deepEqual((await store.batchesAfter(0, 100)).map((b) => b.category), ['security']);
       assert.ok((await store.sizeBytes()) > 0);
     });
+  });
+}
+
+/** A database at schema version 1 (whole-number rollup counts) holding one rollup row, on each engine. */
+const V1: { name: string; make: () => Promise<{ store: Store; cleanup: () => Promise<void> }> }[] = [
+  {
+    name: 'sqlite',
+    make: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mgops-v1-'));
+      const file = join(dir, 'x.db');
+      const db = openDb(file);
+      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+      db.exec(MIGRATIONS[0]!.sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run(MIGRATIONS[0]!.name);
+      db.prepare("INSERT INTO rollups VALUES ('fn', '', ?, '', 3, 1, 600, 100, 300, ?)").run(T, V1_SKETCH);
+      db.close();
+      const store = new SqliteStore(file);
+      return { store, cleanup: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+    },
+  },
+  {
+    name: 'postgres',
+    make: async () => {
+      const schema = `mgops_v1_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE SCHEMA ${schema}`);
+        await admin.query(`SET search_path = ${schema}`);
+        await admin.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+        await admin.query(PG_MIGRATIONS[0]!.sql);
+        await admin.query('INSERT INTO schema_migrations VALUES (1, $1, 0)', [PG_MIGRATIONS[0]!.name]);
+        await admin.query("INSERT INTO rollups VALUES ('fn', '', $1, '', 3, 1, 600, 100, 300, $2)", [T, V1_SKETCH]);
+      } finally {
+        await admin.end();
+      }
+      const store = new PgStore(PG_URL, schema);
+      return { store, cleanup: async () => { await store.dropSchema(); await store.close(); } };
+    },
+  },
+];
+const V1_SKETCH = (() => {
+  const s = new Sketch();
+  [100, 200, 300].forEach((v) => s.add(v));
+  return s.serialize();
+})();
+
+for (const v1 of V1) {
+  test(`migration to weighted rollup counts keeps the stored rollups: ${v1.name}`, async () => {
+    const { store, cleanup } = await v1.make();
+    try {
+      await store.migrate();
+      const a = newAgg();
+      addSample(a, 50, false, Sketch.indexOf(50), 2.5);
+      await store.writeRollups([{ minute: T, series: 'fn', dim: '', val: '', ...a }], 1);
+      const [row] = await store.readRollups({ series: ['fn'], dim: '', from: T, to: T + 60_000 });
+      assert.deepEqual([row!.n, row!.bad, row!.sum, row!.min, row!.max, row!.sketch!.count], [5.5, 1, 725, 50, 300, 5.5]);
+    } finally {
+      await cleanup();
+    }
   });
 }

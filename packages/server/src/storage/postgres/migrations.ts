@@ -28,4 +28,11 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    // Sampled events count 1 / sampleRate (metrics/samples.ts weightOf), so a rollup's count and
+    // failures are sums of weights, not whole numbers.
+    version: 2,
+    name: 'rollup counts are weighted (DOUBLE PRECISION)',
+    sql: `ALTER TABLE rollups ALTER COLUMN n TYPE DOUBLE PRECISION, ALTER COLUMN bad TYPE DOUBLE PRECISION;`,
+  },
 ];

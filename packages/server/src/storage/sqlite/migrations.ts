@@ -35,4 +35,22 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    // Sampled events count 1 / sampleRate (metrics/samples.ts weightOf), so a rollup's count and
+    // failures are sums of weights, not whole numbers. SQLite cannot change a column's type:
+    // the table is rebuilt with the same rows.
+    version: 2,
+    name: 'rollup counts are weighted (REAL)',
+    sql: `
+      CREATE TABLE rollups_weighted (
+        series TEXT NOT NULL, dim TEXT NOT NULL, minute INTEGER NOT NULL, val TEXT NOT NULL,
+        n REAL NOT NULL, bad REAL NOT NULL, sum REAL NOT NULL, min REAL, max REAL, sketch TEXT,
+        PRIMARY KEY (series, dim, minute, val)
+      ) WITHOUT ROWID;
+      INSERT INTO rollups_weighted (series, dim, minute, val, n, bad, sum, min, max, sketch)
+        SELECT series, dim, minute, val, n, bad, sum, min, max, sketch FROM rollups;
+      DROP TABLE rollups;
+      ALTER TABLE rollups_weighted RENAME TO rollups;
+    `,
+  },
 ];
