@@ -11,7 +11,7 @@ const MAX_LEN: Record<string, number> = {};
 for (const spec of [
   '2048 message errMsg',
   '16384 stack',
-  '512 shape',
+  '512 shape attr',
   '16 method unit',
   '32 status',
   '64 c funnel step by model reviewer taskType source category role op version sid id sosId predictionId taskId crashedSid',
@@ -20,9 +20,9 @@ for (const spec of [
   const words = spec.split(' ');
   for (let i = 1; i < words.length; i++) MAX_LEN[words[i] as string] = Number(words[0]);
 }
-const ATTR_VALUE_MAX = 512;
 const ATTR_KEY_MAX = 64;
 const MAX_ATTRS = 32;
+const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 /** fields that are not user data and are never rewritten */
 const KEEP: Record<string, true> = { id: true, type: true, kind: true, side: true, api: true, level: true, outcome: true, action: true };
 
@@ -71,7 +71,7 @@ function scrubValue(key: string, v: unknown, depth: number): unknown {
 function scrubObject(o: Record<string, unknown>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k in o) {
-    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    if (!own(o, k)) continue;
     const x = depth === 0 && KEEP[k] ? o[k] : k === 'attrs' ? scrubAttrs(o[k]) : scrubValue(k, o[k], depth);
     if (x !== undefined) out[k] = x;
   }
@@ -85,12 +85,9 @@ export function scrubAttrs(a: unknown): Record<string, string | number | boolean
   let n = 0;
   const src = a as Record<string, unknown>;
   for (const k in src) {
-    if (!Object.prototype.hasOwnProperty.call(src, k) || n >= MAX_ATTRS) continue;
-    const v = src[k];
-    let x: string | number | boolean | null | undefined;
-    if (typeof v === 'string') x = scrubString(v, ATTR_VALUE_MAX);
-    else if (typeof v === 'number') x = isFinite(v) ? v : undefined;
-    else if (typeof v === 'boolean' || v === null) x = v;
+    if (!own(src, k) || n >= MAX_ATTRS) continue;
+    // a value is cut like a field named `attr` (512); depth 9: no objects or arrays
+    const x = scrubValue('attr', src[k], 9) as string | number | boolean | null | undefined;
     if (x === undefined) continue;
     out[scrubString(k, ATTR_KEY_MAX)] = x;
     n++;

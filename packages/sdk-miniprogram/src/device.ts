@@ -30,6 +30,6 @@ export function deviceContext(wx: Wx): DeviceContext {
   };
   if (typeof w.screenWidth === 'number') ctx.screen = `${w.screenWidth}x${w.screenHeight}@${w.pixelRatio}`;
   if (typeof d.benchmarkLevel === 'number') ctx.benchmark = Math.max(-1, Math.min(100, Math.round(d.benchmarkLevel)));
-  for (const k in ctx) if ((ctx as Dict)[k] === undefined) delete (ctx as Dict)[k];
+  // fields left undefined are not sent (JSON)
   return ctx;
 }

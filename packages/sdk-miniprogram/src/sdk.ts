@@ -66,7 +66,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   try {
     optedOut = !!storage && storage.get(OPT_OUT) === '1';
   } catch {
-    optedOut = false;
+    // unreadable storage: not opted out
   }
   let given = !o.requireConsent;
   let privacy = o.respectPrivacySetting !== false && typeof wx.getPrivacySetting === 'function';
@@ -181,7 +181,8 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       void client.flush(4000);
     },
     appError: (kind, e) => {
-      if (!listening[kind]) jsError(kind, e);
+      // App onError / onUnhandledRejection only where wx.onError / wx.onUnhandledRejection are missing
+      if (!listening[kind === 'error' ? 'Error' : 'UnhandledRejection']) jsError(kind, e);
     },
   };
 
@@ -236,7 +237,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     };
     try {
       (w['on' + name] as AnyFn).call(wx, h);
-      listening[name === 'Error' ? 'error' : 'unhandledrejection'] = 1;
+      listening[name] = 1;
       restores.push(() => (w['off' + name] as AnyFn).call(wx, h));
     } catch {
       // listener not available in this base library

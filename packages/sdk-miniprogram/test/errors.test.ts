@@ -186,3 +186,19 @@ test('abnormal exit: a session killed in the foreground is a crash at the next c
   await a.collector.close();
   await a.backend.close();
 });
+
+test('a base library without wx.onUnhandledRejection (< 2.10.0): App onUnhandledRejection reports the rejection, once', async () => {
+  const r = await rig({ sim: { baseLib: '2.9.4' }, app: { onUnhandledRejection() {} }, pages: { 'pages/home/index': (g) => g.Page({}) } });
+  try {
+    await r.sim.launch('pages/home/index');
+    r.sim.rejectUnhandled(new Error('sync failed for 13912345678'));
+    await deliver(r);
+    const errs = of(r, 'js_error');
+    assert.deepEqual(
+      errs.map((e) => e.kind + ':' + e.message),
+      ['unhandledrejection:sync failed for [mobile]'],
+    );
+  } finally {
+    await r.close();
+  }
+});
