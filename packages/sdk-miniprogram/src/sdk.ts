@@ -10,7 +10,6 @@ import { deviceContext } from './device.js';
 import { cleanMessage, errorInfo } from './errors.js';
 import { instrumentApp, instrumentComponent, instrumentPage } from './instrument.js';
 import { APIS, bodySize, businessCode, headerLength, wrapCall, type Api, type NetHooks } from './network.js';
-import { createPerf, type Perf } from './perf.js';
 import { createSession } from './session.js';
 import { createFunnels } from './funnels.js';
 import { createTiming } from './timing.js';
@@ -107,14 +106,13 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   let hidden = false;
   let lastMethodError = '';
   let lastMethodErrorAt = 0;
-  let perf: Perf | null = null;
 
   const emit = (ev: EventInput): void => {
     if (ev.page === undefined && s.pg) ev.page = s.pg;
     client.capture(ev);
   };
   const crumb = session.crumb;
-  const timing = createTiming(clock, now(), o.perfWaitMs || 3000, () => perf, emit);
+  const timing = createTiming(wx, clock, now(), o.perfWaitMs || 3000, emit, fault);
   const funnels = createFunnels(o.funnels || {}, o.funnelTimeoutMs || 1_800_000, now, emit, o.random);
 
   const jsError = (kind: 'error' | 'unhandledrejection' | 'method', e: unknown, method?: string): void => {
@@ -275,7 +273,6 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       fault(e);
     }
   }
-  perf = createPerf(wx, timing.check, fault);
 
   // ---- automatic wrappers ----
   let explicitOnly = o.auto === false;
@@ -359,7 +356,6 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       onDestroy();
       for (const r of restores.splice(0)) safe(r);
       timing.stop();
-      if (perf) perf.stop();
       return client.close(2000).then(() => undefined);
     },
   } as SdkApi;

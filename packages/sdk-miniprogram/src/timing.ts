@@ -1,11 +1,15 @@
 /**
- * Launch and page-load time. Each first waits for its wx.getPerformance() entry — `appLaunch` for
- * the launch, `route` (or `firstRender` for the first page) for a page — and uses lifecycle timing
- * (init → first page onReady, onLoad → onReady) when the entry has not come within `waitMs`
- * (iOS lacks some entries, old base libraries have no observer): never waits forever.
+ * Launch and page-load time. A wx.getPerformance() observer keeps the entries it delivers
+ * (appLaunch, route, firstRender, firstPaint, firstContentfulPaint, largestContentfulPaint, …).
+ * The launch waits for its `appLaunch` entry, a page for its `route` entry (or `firstRender` for
+ * the first page); each uses lifecycle timing (init → first page onReady, onLoad → onReady) when
+ * its entry has not come within `waitMs` (iOS lacks some entries, old base libraries have no
+ * observer): never waits forever.
  */
 import type { Clock, EventInput } from '@mgops/sdk-core';
-import type { Perf } from './perf.js';
+import type { PerfEntry, Wx } from './types.js';
+
+type Entry = PerfEntry & { used?: boolean };
 
 interface PendingLoad {
   route: string;
@@ -17,57 +21,88 @@ interface PendingLoad {
 
 export interface Timing {
   pageReady(route: string, loadAt: number): void;
-  /** new performance entries arrived */
-  check(): void;
   stop(): void;
 }
 
 const PAINTS = ['firstPaint', 'firstContentfulPaint', 'largestContentfulPaint'];
 
-export function createTiming(clock: Clock, launchStart: number, waitMs: number, getPerf: () => Perf | null, emit: (ev: EventInput) => void): Timing {
+/** `/pages/a/index?x=1` → `pages/a/index` */
+export function norm(path: string): string {
+  return path.replace(/^\/+/, '').replace(/[?#].*$/, '').replace(/\.html$/, '');
+}
+
+export function createTiming(wx: Wx, clock: Clock, launchStart: number, waitMs: number, emit: (ev: EventInput) => void, fault: (e: unknown) => void): Timing {
+  const entries: Entry[] = [];
   const pending: PendingLoad[] = [];
   const timers: unknown[] = [];
+  let observer: { disconnect(): void } | undefined;
   let launched = false;
   let launch = -1;
   let launchUntil = 0;
   let launchPage = '';
 
-  function emitLaunch(): void {
-    const perf = getPerf();
-    if (launch < 0) return;
-    const e = perf ? perf.find('appLaunch') : undefined;
-    if (!e && clock.now() < launchUntil && perf) return;
-    if (perf) perf.use(e);
-    emit({ type: 'app_launch', page: launchPage, cold: true, duration: Math.round(e ? e.duration : launch), attrs: { src: e ? 'perf' : 'lifecycle', lifecycle: Math.round(launch) } });
-    launch = -1;
-  }
+  /** The first unused entry of that name for the path; with `latest`, the latest one, used or not. */
+  const find = (name: string, path?: string, latest?: boolean): Entry | undefined => {
+    let hit: Entry | undefined;
+    for (const e of entries) {
+      if (e.name !== name || (path !== undefined && e.path !== undefined && norm(e.path) !== path) || (!latest && e.used)) continue;
+      hit = e;
+      if (!latest) break;
+    }
+    return hit;
+  };
+  /** Marks entries used (by one measurement). */
+  const use = (...list: Array<Entry | undefined>): void => {
+    for (const e of list) if (e) e.used = true;
+  };
+  /** Still worth waiting for an entry. */
+  const wait = (until: number): boolean => !!observer && clock.now() < until;
 
-  function emitLoads(): void {
-    const perf = getPerf();
+  const check = (): void => {
+    if (launch >= 0) {
+      const e = find('appLaunch');
+      if (e || !wait(launchUntil)) {
+        use(e);
+        emit({ type: 'app_launch', page: launchPage, cold: true, duration: Math.round(e ? e.duration : launch), attrs: { src: e ? 'perf' : 'lifecycle', lifecycle: Math.round(launch) } });
+        launch = -1;
+      }
+    }
     for (let i = 0; i < pending.length; i++) {
       const p = pending[i] as PendingLoad;
-      const r = perf && !p.first ? perf.find('route', p.route) : undefined;
-      const f = perf ? perf.find('firstRender', p.route) : undefined;
+      const r = p.first ? undefined : find('route', p.route);
+      const f = find('firstRender', p.route);
       const e = p.first ? f : r;
-      if (!e && clock.now() < p.until && perf) continue;
+      if (!e && wait(p.until)) continue;
       const attrs: Record<string, number | string> = { src: e ? e.name : 'lifecycle', lifecycle: Math.round(p.lifecycle) };
-      if (perf) {
-        perf.use(r);
-        perf.use(f);
-        for (const n of PAINTS) {
-          const x = perf.peek(n, p.route);
-          if (x && e) attrs[n] = Math.round(x.startTime - e.startTime);
-        }
+      use(r, f);
+      for (const n of PAINTS) {
+        const x = find(n, p.route, true);
+        if (x && e) attrs[n] = Math.round(x.startTime - e.startTime);
       }
       emit({ type: 'page_load', page: p.route, duration: Math.round(e ? e.duration : p.lifecycle), attrs });
       pending.splice(i--, 1);
     }
-  }
-
-  const check = (): void => {
-    emitLaunch();
-    emitLoads();
   };
+
+  try {
+    if (wx.getPerformance) {
+      const o = wx.getPerformance().createObserver((l) => {
+        try {
+          for (const e of l.getEntries()) {
+            if (entries.length > 200) entries.shift();
+            entries.push(e);
+          }
+          check();
+        } catch (e) {
+          fault(e);
+        }
+      });
+      o.observe({ entryTypes: ['navigation', 'render', 'script'] });
+      observer = o;
+    }
+  } catch (e) {
+    fault(e);
+  }
 
   return {
     pageReady(route, loadAt) {
@@ -83,9 +118,9 @@ export function createTiming(clock: Clock, launchStart: number, waitMs: number, 
       if (pending.length || launch >= 0) timers.push(clock.setTimeout(check, waitMs));
       if (timers.length > 20) timers.shift();
     },
-    check,
     stop() {
       for (const t of timers) clock.clearTimeout(t);
+      if (observer) observer.disconnect();
     },
   };
 }
