@@ -34,8 +34,8 @@ export interface Session {
   /** the previous session as stored (read once, at cold start) */
   prev: SessionState | null;
   crumb(c: string, m: string): void;
-  /** Saves the state; `lazy` writes at most every 5 s (storage writes are synchronous). */
-  save(lazy?: boolean): void;
+  /** Saves the state (at lifecycle points only: storage writes are synchronous). */
+  save(): void;
 }
 
 const KEY = 'mgops_s';
@@ -47,9 +47,8 @@ export function createSession(store: StoragePort | undefined, now: () => number,
     const p = raw ? (JSON.parse(raw) as SessionState) : null;
     if (p && typeof p.sid === 'string') prev = p;
   } catch {
-    prev = null;
+    // unreadable: no previous session
   }
-  let lastWrite = 0;
   const s: SessionState = { sid, la: now(), c: 0, m: 0, bc: [] };
   return {
     s,
@@ -59,10 +58,8 @@ export function createSession(store: StoragePort | undefined, now: () => number,
       s.bc.push({ t: now(), c, m: maskString(m.slice(0, 200)) });
       if (s.bc.length > 20) s.bc.shift();
     },
-    save(lazy) {
-      const t = now();
-      if (lazy && t - lastWrite < 5000) return;
-      lastWrite = s.la = t;
+    save() {
+      s.la = now();
       try {
         if (store) store.set(KEY, JSON.stringify(s));
       } catch {

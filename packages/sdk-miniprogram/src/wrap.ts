@@ -43,12 +43,3 @@ export function replace(obj: object | undefined, key: string, make: (orig: AnyFn
     }
   };
 }
-
-/** Runs `fn`, swallowing (and reporting) any fault: an SDK hook never breaks the host. */
-export function safe(onFault: (e: unknown) => void, fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    onFault(e);
-  }
-}
