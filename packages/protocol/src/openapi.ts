@@ -42,19 +42,41 @@ const jsonError = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
-export type ExtraPath = { path: string; method: string; summary: string; tag: string };
+/**
+ * One more operation for the document. Only path, method and tag are required: what the server
+ * knows about a route (summary, parameters, body, security…) is passed through as given.
+ */
+export type ExtraPath = {
+  path: string;
+  method: string;
+  tag: string;
+  summary?: string;
+  description?: string;
+  operationId?: string;
+  parameters?: Json[];
+  requestBody?: Json;
+  responses?: Json;
+  security?: Json[];
+  [extension: `x-${string}`]: unknown;
+};
+
+/** Security schemes the server adds to the protocol's own (`ingestKey`). */
+export type OpenApiOptions = { securitySchemes?: Json };
 
 /** The OpenAPI 3.1 document the server serves at /api/openapi.json. */
-export function openApiDocument(extra: ExtraPath[] = []): Json {
+export function openApiDocument(extra: ExtraPath[] = [], o: OpenApiOptions = {}): Json {
   const schema = eventJsonSchema();
   const defs = schema.$defs as Json;
   delete schema.$defs;
   delete schema.$schema;
+  // inside an OpenAPI document the event schemas live in components, not in $defs
+  const envelopeSchema = JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
   const paths: Json = {
     '/api/v1/events': {
       post: {
         tags: ['ingest'],
         summary: 'Ingest a batch of events (acknowledged after they are durably stored)',
+        operationId: 'ingestEvents',
         parameters: [
           { name: 'x-mgops-key', in: 'header', required: true, schema: { type: 'string' } },
           { name: 'content-encoding', in: 'header', required: false, schema: { enum: ['gzip', 'identity'] } },
@@ -74,17 +96,18 @@ export function openApiDocument(extra: ExtraPath[] = []): Json {
           '415': jsonError('Unsupported content type or encoding'),
           '429': jsonError('Rate limited or overloaded; retry after Retry-After seconds'),
         },
+        security: [{ ingestKey: [] }],
       },
     },
   };
-  for (const p of extra) {
-    const entry = (paths[p.path] ?? {}) as Json;
-    entry[p.method] = {
-      tags: [p.tag],
-      summary: p.summary,
-      responses: { '200': { description: 'OK' }, '400': jsonError('Bad request'), '404': jsonError('Not found') },
-    };
-    paths[p.path] = entry;
+  for (const { path, method, tag, ...rest } of extra) {
+    const entry = (paths[path] ?? {}) as Json;
+    const own = entry[method] as Json | undefined;
+    // an operation described here (ingest) keeps its description; the server adds what it knows
+    entry[method] = own
+      ? { ...rest, ...own }
+      : { tags: [tag], ...rest, responses: rest.responses ?? { '200': { description: 'OK' }, '400': jsonError('Bad request'), '404': jsonError('Not found') } };
+    paths[path] = entry;
   }
   return {
     openapi: '3.1.0',
@@ -96,11 +119,12 @@ export function openApiDocument(extra: ExtraPath[] = []): Json {
     paths,
     components: {
       schemas: {
-        BatchEnvelope: schema,
+        BatchEnvelope: envelopeSchema,
         IngestResponse: plain(IngestResponse),
         Error: errorSchema,
         ...defs,
       },
+      securitySchemes: { ingestKey: { type: 'apiKey', in: 'header', name: 'x-mgops-key', description: 'Ingest key of one app (mgops keys create)' }, ...o.securitySchemes },
     },
   };
 }
