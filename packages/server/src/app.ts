@@ -25,6 +25,7 @@ import { MetricsEngine } from './metrics/engine.js';
 import { recordCommitted, replayAfterWatermark } from './metrics/recorder.js';
 import type { SampleSettings } from './metrics/samples.js';
 import { registerQueryApi } from './api/routes.js';
+import { RouteCatalogue } from './api/docs.js';
 import { RetentionJob } from './jobs/retention.js';
 
 export type PlatformOptions = {
@@ -98,6 +99,9 @@ export async function buildPlatform(o: PlatformOptions): Promise<Platform> {
     telemetry.requests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
   });
 
+  // every route registered from here on (plugins included) is collected for /api/openapi.json
+  const routes = new RouteCatalogue();
+  routes.collect(app);
   let ready = false;
   registerHealth(app, { store, registry: telemetry.registry, ready: () => ready });
   registerIngest(app, {
@@ -117,8 +121,7 @@ export async function buildPlatform(o: PlatformOptions): Promise<Platform> {
     count: (what, n) => n > 0 && telemetry.events.inc({ result: what }, n),
     reject: (reason) => telemetry.rejects.inc({ reason }),
   });
-  const extraPaths: { path: string; method: string; summary: string; tag: string }[] = [];
-  registerQueryApi(app, { metrics, store, clock, extraPaths: () => extraPaths });
+  registerQueryApi(app, { metrics, store, clock, openapi: () => routes.document() });
 
   const closers: (() => Promise<void> | void)[] = [];
   const flushTimer = setInterval(() => {
@@ -148,6 +151,8 @@ export async function buildPlatform(o: PlatformOptions): Promise<Platform> {
     },
   };
   for (const plugin of o.plugins ?? []) await plugin(platform);
+  const undocumented = routes.undocumented();
+  if (undocumented.length > 0) logger.warn({ routes: undocumented }, 'routes without a description in /api/openapi.json: add describe() (api/docs.ts)');
   ready = true;
   return platform;
 }

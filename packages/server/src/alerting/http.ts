@@ -15,6 +15,12 @@ import type { ActionResult, AlertManager } from './manager.js';
 import type { AlertStatus } from './model.js';
 import type { AlertStore, OutboxStore } from './ports.js';
 import { responseStats } from './stats.js';
+import { describe, object } from '../api/docs.js';
+
+const BY = { type: 'string', pattern: '^[\\w.@-]{1,64}$', description: 'who acts; replaced by the signed-in user when there is one' };
+const ACT = object({ by: BY }, ['by']);
+const TIME = { type: 'integer', description: 'epoch ms' };
+const MATCHER = object({ metric: { type: 'string' }, levels: { type: 'array', items: { enum: ['P0', 'P1', 'P2', 'P3'] } }, labels: { type: 'object', additionalProperties: { type: 'string' } } });
 
 export type AlertingApiDeps = {
   manager: AlertManager; store: AlertStore; outbox: OutboxStore; directory: Directory; clock: Clock; ackSecret: string;
@@ -52,7 +58,7 @@ const page = (title: string, body: string): string =>
   `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:sans-serif;max-width:32em;margin:2em auto">${body}</body></html>`;
 
 export function registerAlertingApi(app: FastifyInstance, deps: AlertingApiDeps): void {
-  app.get('/api/alerts', async (req, reply) => {
+  app.get('/api/alerts', describe('alerts', 'Alerts, newest first', { query: object({ status: { type: 'string', description: 'comma-separated: firing, acknowledged, resolved' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }) }), async (req, reply) => {
     const q = req.query as { status?: string; limit?: string };
     const status = q.status ? q.status.split(',') : undefined;
     if (status && !status.every((s) => (STATUSES as string[]).includes(s))) return fail(reply, 400, 'INVALID_FIELD', `status must be among ${STATUSES.join(', ')}`, 'status');
@@ -60,13 +66,13 @@ export function registerAlertingApi(app: FastifyInstance, deps: AlertingApiDeps)
     return deps.store.listAlerts({ ...(status ? { status: status as AlertStatus[] } : {}), limit });
   });
 
-  app.get('/api/alerts/stats', async (req) => {
+  app.get('/api/alerts/stats', describe('alerts', 'MTTA and MTTR per level since a time (default: 30 days)', { query: object({ since: TIME }) }), async (req) => {
     const since = Number((req.query as { since?: string }).since ?? deps.clock.now() - 30 * 86_400_000);
     const alerts = (await deps.store.listAlerts({ limit: 100_000 })).filter((a) => a.startsAt >= since);
     return { since, levels: responseStats(alerts) };
   });
 
-  app.get('/api/alerts/:id', async (req, reply) => {
+  app.get('/api/alerts/:id', describe('alerts', 'One alert with its timeline and notification deliveries'), async (req, reply) => {
     const { id } = req.params as { id: string };
     const alert = await deps.store.getAlert(id);
     if (!alert) return fail(reply, 404, 'NOT_FOUND', `no alert ${id}`);
@@ -76,20 +82,20 @@ export function registerAlertingApi(app: FastifyInstance, deps: AlertingApiDeps)
     return { alert, timeline: await deps.store.timeline(id), deliveries };
   });
 
-  app.post('/api/alerts/:id/ack', async (req, reply) => {
+  app.post('/api/alerts/:id/ack', describe('alerts', 'Acknowledge an alert (stops escalation; 409 once resolved)', { body: ACT }), async (req, reply) => {
     const by = who(req.body);
     if (!by) return fail(reply, 400, 'INVALID_FIELD', 'by is required (the acknowledging person)', 'by');
     return answer(reply, await act(deps, (req.params as { id: string }).id, 'ack', by, actorOf(req), 'api'));
   });
 
-  app.post('/api/alerts/:id/resolve', async (req, reply) => {
+  app.post('/api/alerts/:id/resolve', describe('alerts', 'Resolve an alert by hand', { body: ACT }), async (req, reply) => {
     const by = who(req.body);
     if (!by) return fail(reply, 400, 'INVALID_FIELD', 'by is required (the resolving person)', 'by');
     return answer(reply, await act(deps, (req.params as { id: string }).id, 'resolve', by, actorOf(req), 'api'));
   });
 
-  app.get('/api/silences', async () => deps.store.listSilences());
-  app.post('/api/silences', async (req, reply) => {
+  app.get('/api/silences', describe('silences', 'Silences, current and ended'), async () => deps.store.listSilences());
+  app.post('/api/silences', describe('silences', 'Silence the alerts a matcher selects, from startsAt (default now) until endsAt', { status: 201, body: object({ matcher: MATCHER, startsAt: TIME, endsAt: TIME, by: BY, comment: { type: 'string', maxLength: 500 } }, ['matcher', 'endsAt', 'by']) }), async (req, reply) => {
     const b = req.body as { matcher?: unknown; startsAt?: unknown; endsAt?: unknown; by?: unknown; comment?: unknown } | null;
     const by = who(b);
     const now = deps.clock.now();
@@ -103,7 +109,7 @@ export function registerAlertingApi(app: FastifyInstance, deps: AlertingApiDeps)
     return reply.code(201).send(silence);
   });
   /** Expires a silence now (it stays listed, ended). */
-  app.delete('/api/silences/:id', async (req: FastifyRequest, reply) => {
+  app.delete('/api/silences/:id', describe('silences', 'Expire a silence now (it stays listed, ended)'), async (req: FastifyRequest, reply) => {
     const { id } = req.params as { id: string };
     const before = (await deps.store.listSilences()).find((s) => s.id === id);
     if (!before) return fail(reply, 404, 'NOT_FOUND', `no silence ${id}`, 'id');
@@ -115,7 +121,7 @@ export function registerAlertingApi(app: FastifyInstance, deps: AlertingApiDeps)
     return after;
   });
 
-  app.get('/api/oncall', async (req) => {
+  app.get('/api/oncall', describe('oncall', 'Who is on call for each rotation at a time (default now), and until when', { query: object({ at: TIME }) }), async (req) => {
     const at = Number((req.query as { at?: string }).at ?? deps.clock.now());
     return {
       at,
@@ -136,7 +142,7 @@ async function registerAckLink(app: FastifyInstance, deps: AlertingApiDeps): Pro
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
 
-  app.get('/ack/:id', async (req, reply) => {
+  app.get('/ack/:id', describe('alerts', 'Signed acknowledge link: a confirmation page (acknowledges nothing)', { auth: 'ackLink', produces: 'text/html' }), async (req, reply) => {
     const { id } = req.params as { id: string };
     const t = (req.query as { t?: string }).t ?? '';
     reply.type('text/html; charset=utf-8');
@@ -144,7 +150,7 @@ async function registerAckLink(app: FastifyInstance, deps: AlertingApiDeps): Pro
     return page('确认告警', `<form method="post"><p>确认告警 ${id}？</p><input name="by" placeholder="姓名/工号" required><button type="submit">确认</button></form>`);
   });
 
-  app.post('/ack/:id', async (req, reply) => {
+  app.post('/ack/:id', describe('alerts', 'Signed acknowledge link: acknowledge (the confirmation form posts here)', { auth: 'ackLink', produces: 'text/html', consumes: 'application/x-www-form-urlencoded', body: object({ by: BY }) }), async (req, reply) => {
     const { id } = req.params as { id: string };
     const t = (req.query as { t?: string }).t ?? '';
     reply.type('text/html; charset=utf-8');

@@ -1,6 +1,6 @@
 /** Query API: metric values, series and breakdowns, the monitoring matrix, raw events, OpenAPI. */
 import type { FastifyInstance } from 'fastify';
-import { EVENT_TYPES, openApiDocument } from '@mgops/protocol';
+import { EVENT_TYPES } from '@mgops/protocol';
 import type { MetricsEngine } from '../metrics/engine.js';
 import { MetricError } from '../metrics/engine.js';
 import { CATALOGUE } from '../metrics/catalogue.js';
@@ -8,6 +8,7 @@ import type { Category, Store } from '../storage/store.js';
 import type { Clock } from '../util/clock.js';
 import { ApiError } from '../util/errors.js';
 import { parseDuration } from '../util/duration.js';
+import { describe, object } from './docs.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -46,10 +47,14 @@ const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
   }
 };
 
-export function registerQueryApi(app: FastifyInstance, d: { metrics: MetricsEngine; store: Store; clock: Clock; extraPaths?: () => { path: string; method: string; summary: string; tag: string }[] }): void {
-  app.get('/api/v1/metrics', async () => ({ metrics: await d.metrics.all(), catalogue: CATALOGUE.map(({ compute: _c, ...m }) => m) }));
+const TIME = { type: 'string', description: 'ms since epoch, ISO 8601, or relative like now-1h' };
+const LIST = (what: string) => ({ type: 'string', description: `comma-separated ${what}` });
 
-  app.get<{ Params: { id: string }; Querystring: Query }>('/api/v1/metrics/:id', async (req) =>
+export function registerQueryApi(app: FastifyInstance, d: { metrics: MetricsEngine; store: Store; clock: Clock; openapi: () => Record<string, unknown> }): void {
+  app.get('/api/v1/metrics', describe('metrics', 'Every metric of the catalogue, now, with the catalogue itself'), async () => ({ metrics: await d.metrics.all(), catalogue: CATALOGUE.map(({ compute: _c, ...m }) => m) }));
+
+  const metricQuery = object({ at: TIME, from: TIME, to: TIME, step: { type: 'string', description: 'seconds, or a duration like 5m (default 1m)' }, by: { type: 'string', description: 'a dimension to break the value down by' } });
+  app.get<{ Params: { id: string }; Querystring: Query }>('/api/v1/metrics/:id', describe('metrics', 'A metric: value (at), series (from, to, step) or breakdown (by)', { query: metricQuery }), async (req) =>
     wrap(async () => {
       const q = req.query;
       const now = d.clock.now();
@@ -64,12 +69,13 @@ export function registerQueryApi(app: FastifyInstance, d: { metrics: MetricsEngi
     }),
   );
 
-  app.get<{ Querystring: Query }>('/api/v1/matrix', async (req) => {
+  app.get<{ Querystring: Query }>('/api/v1/matrix', describe('metrics', 'The monitoring matrix with current values and states', { query: object({ at: TIME }) }), async (req) => {
     const at = parseTime(req.query.at, 'at', d.clock.now()) ?? d.clock.now();
     return { at, rows: await d.metrics.matrix(at) };
   });
 
-  app.get<{ Querystring: Query }>('/api/v1/events', async (req) => {
+  const eventQuery = object({ type: LIST(`event types (${EVENT_TYPES.join(', ')})`), category: LIST('categories (business, system, security, exception)'), app: { type: 'string' }, from: TIME, to: TIME, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } });
+  app.get<{ Querystring: Query }>('/api/v1/events', describe('events', 'Stored (masked) events for drill-down (default: the last hour)', { query: eventQuery }), async (req) => {
     const q = req.query;
     const now = d.clock.now();
     const types = q.type ? q.type.split(',') : undefined;
@@ -89,13 +95,5 @@ export function registerQueryApi(app: FastifyInstance, d: { metrics: MetricsEngi
     return { events };
   });
 
-  app.get('/api/openapi.json', async () =>
-    openApiDocument([
-      { path: '/api/v1/metrics', method: 'get', summary: 'Every metric of the catalogue, now', tag: 'metrics' },
-      { path: '/api/v1/metrics/{id}', method: 'get', summary: 'A metric: value (at), series (from, to, step) or breakdown (by)', tag: 'metrics' },
-      { path: '/api/v1/matrix', method: 'get', summary: 'The monitoring matrix with current values and states', tag: 'metrics' },
-      { path: '/api/v1/events', method: 'get', summary: 'Stored (masked) events for drill-down', tag: 'events' },
-      ...(d.extraPaths?.() ?? []),
-    ]),
-  );
+  app.get('/api/openapi.json', describe('docs', 'This document: every HTTP route the platform serves (OpenAPI 3.1)'), async () => d.openapi());
 }

@@ -8,9 +8,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform, PlatformPlugin } from '../app.js';
 import { ApiError } from '../util/errors.js';
-import { can, isRole, permissionsOf, requiredPermission, type Role } from './roles.js';
+import { can, isRole, permissionsOf, requiredPermission, ROLES, type Role } from './roles.js';
 import { LoginLimiter, parseCookies, sameToken, Sessions } from './sessions.js';
-import { Users } from './users.js';
+import { NAME_PATTERN, Users } from './users.js';
+import { describe, object } from '../api/docs.js';
 
 export const COOKIE = 'mgops_session';
 export type Principal = { user: string; role: Role; csrf: string | null; via: 'session' | 'token' | 'off' };
@@ -95,7 +96,7 @@ export async function installAuth(p: Platform, o: AuthOptions = {}): Promise<Aut
     }
   });
 
-  p.app.post('/api/auth/login', async (req, reply) => {
+  p.app.post('/api/auth/login', describe('auth', 'Log in: sets the session cookie, answers the CSRF token and permissions (5 failures a minute per IP and user, then 429)', { auth: 'public', body: object({ name: { type: 'string' }, password: { type: 'string' } }, ['name', 'password']) }), async (req, reply) => {
     const b = (req.body ?? {}) as { name?: unknown; password?: unknown };
     const name = typeof b.name === 'string' ? b.name.slice(0, 64) : '';
     const keys = [`ip:${req.ip}`, `user:${name}`];
@@ -113,7 +114,7 @@ export async function installAuth(p: Platform, o: AuthOptions = {}): Promise<Aut
     return { user: user.name, role: user.role, csrf: s.csrf, permissions: permissionsOf(user.role), mustChange: user.mustChange === true };
   });
 
-  p.app.post('/api/auth/logout', async (req, reply) => {
+  p.app.post('/api/auth/logout', describe('auth', 'Log out: ends the session and clears the cookie', { auth: 'optionalSession' }), async (req, reply) => {
     const id = parseCookies(req.headers.cookie)[COOKIE];
     const s = sessions.get(id);
     if (s && !sameToken(req.headers['x-csrf-token'] as string | undefined, s.csrf)) throw new ApiError('FORBIDDEN', 'missing or wrong CSRF token', 'x-csrf-token');
@@ -122,7 +123,7 @@ export async function installAuth(p: Platform, o: AuthOptions = {}): Promise<Aut
     return { ok: true };
   });
 
-  p.app.post('/api/auth/password', async (req) => {
+  p.app.post('/api/auth/password', describe('auth', 'Change your own password', { auth: 'session', body: object({ current: { type: 'string' }, next: { type: 'string', minLength: 10 } }, ['current', 'next']) }), async (req) => {
     const s = sessions.get(parseCookies(req.headers.cookie)[COOKIE]);
     if (!s) throw new ApiError('UNAUTHORIZED', 'log in first');
     if (!sameToken(req.headers['x-csrf-token'] as string | undefined, s.csrf)) throw new ApiError('FORBIDDEN', 'missing or wrong CSRF token', 'x-csrf-token');
@@ -134,14 +135,14 @@ export async function installAuth(p: Platform, o: AuthOptions = {}): Promise<Aut
     return { ok: true };
   });
 
-  p.app.get('/api/auth/me', async (req) => {
+  p.app.get('/api/auth/me', describe('auth', 'Who is signed in: user, role, CSRF token and permissions', { auth: 'user' }), async (req) => {
     const who = await principalOf(req);
     if (!who) throw new ApiError('UNAUTHORIZED', 'not logged in');
     return { user: who.user, role: who.role, csrf: who.csrf, permissions: permissionsOf(who.role), authOff: mode === 'off' };
   });
 
-  p.app.get('/api/settings/users', async () => ({ users: await users.list() }));
-  p.app.post('/api/settings/users', async (req, reply) => {
+  p.app.get('/api/settings/users', describe('settings', 'Dashboard users and their roles'), async () => ({ users: await users.list() }));
+  p.app.post('/api/settings/users', describe('settings', 'Create a user or reset their password (a one-time password is answered; their sessions end)', { status: 201, body: object({ name: { type: 'string', pattern: NAME_PATTERN.source }, role: { enum: ROLES } }, ['name', 'role']) }), async (req, reply) => {
     const b = (req.body ?? {}) as { name?: unknown; role?: unknown };
     if (typeof b.name !== 'string') throw new ApiError('INVALID_FIELD', 'name is required', 'name');
     if (!isRole(b.role)) throw new ApiError('INVALID_FIELD', 'role must be admin, ops, developer or viewer', 'role');

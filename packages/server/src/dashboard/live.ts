@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { describe } from '../api/docs.js';
 
 export const INTERNAL_HEADER = 'x-mgops-internal';
 
@@ -40,7 +41,7 @@ export function registerLive(app: FastifyInstance, o: { everyMs: number; authori
   const timer = setInterval(() => void poll().catch(() => undefined), o.everyMs);
   timer.unref();
 
-  app.get('/api/v1/stream', (req, reply) => {
+  app.get('/api/v1/stream', describe('dashboard', 'Live updates (server-sent events matrix, alerts, sos; the session is re-checked every 15 s)', { produces: 'text/event-stream' }), (req, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });

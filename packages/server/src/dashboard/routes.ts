@@ -11,6 +11,7 @@ import { validateChannelsConfig } from '../notify/config.js';
 import { createChannelRegistry, sendDelivery } from '../notify/registry.js';
 import { CHANNEL_TYPES, type ChannelType, type Delivery, type NotificationMessage } from '../notify/types.js';
 import { ApiError } from '../util/errors.js';
+import { describe, object } from '../api/docs.js';
 
 const DAY = 86_400_000;
 const SHANGHAI = 8 * 3_600_000;
@@ -76,8 +77,8 @@ function sparklines(p: Platform): () => Promise<{ at: number; series: Record<str
 
 export function registerDashboardApi(app: FastifyInstance, p: Platform): void {
   const sparks = sparklines(p);
-  app.get('/api/v1/sparklines', async () => sparks());
-  app.get('/api/v1/sos', async () => {
+  app.get('/api/v1/sparklines', describe('dashboard', 'Every matrix metric over the last 6 h in 15-minute steps'), async () => sparks());
+  app.get('/api/v1/sos', describe('dashboard', "The SOS panel: open SOS (pseudonymous ids, elapsed time) and today's answered count and p95"), async () => {
     const now = p.clock.now();
     const dayStart = Math.floor((now + SHANGHAI) / DAY) * DAY - SHANGHAI;
     const open = (await p.store.openSos()).map((s) => ({ id: pseudoSos(s.app, s.sosId), triggeredAt: s.triggeredAt, acknowledgedAt: s.acknowledgedAt, elapsedMs: now - s.triggeredAt }));
@@ -88,13 +89,13 @@ export function registerDashboardApi(app: FastifyInstance, p: Platform): void {
 
   const channels = validateChannelsConfig(p.config.channels ?? {});
   const cfg = 'config' in channels ? channels.config : {};
-  app.get('/api/settings/channels', async () => ({
+  app.get('/api/settings/channels', describe('settings', 'Notification channels: configured or not, and target names (never secrets)'), async () => ({
     channels: CHANNEL_TYPES.map((type) => {
       const section = (cfg as Record<string, Section>)[type];
       return { type, configured: section !== undefined, targets: targets(type, section) };
     }),
   }));
-  app.post('/api/settings/channels/:type/test', async (req) => {
+  app.post('/api/settings/channels/:type/test', describe('settings', 'Send a test message through a channel', { body: object({ target: { type: 'string', description: 'a configured target name (default: the first)' }, to: { type: 'string', description: 'e-mail recipient (email only)' } }) }), async (req) => {
     const type = (req.params as { type: string }).type as ChannelType;
     if (!CHANNEL_TYPES.includes(type)) throw new ApiError('NOT_FOUND', `no channel type ${type}`, 'type');
     const b = (req.body ?? {}) as { target?: unknown; to?: unknown };
@@ -109,15 +110,15 @@ export function registerDashboardApi(app: FastifyInstance, p: Platform): void {
     return r.ok ? { ok: true } : { ok: false, code: r.code ?? 'FAILED', message: r.error };
   });
 
-  app.get('/api/settings/keys', async () => ({ keys: (await p.store.listKeys()).map(({ hash: _h, ...k }) => k) }));
-  app.post('/api/settings/keys', async (req, reply) => {
+  app.get('/api/settings/keys', describe('settings', 'Ingest keys (never the key itself)'), async () => ({ keys: (await p.store.listKeys()).map(({ hash: _h, ...k }) => k) }));
+  app.post('/api/settings/keys', describe('settings', 'Create an ingest key for an app (the key is shown once)', { status: 201, body: object({ app: { type: 'string', description: 'a configured app id' }, note: { type: 'string', maxLength: 200 } }, ['app']) }), async (req, reply) => {
     const b = (req.body ?? {}) as { app?: unknown; note?: unknown };
     if (typeof b.app !== 'string' || !p.config.apps.some((a) => a.id === b.app)) throw new ApiError('INVALID_FIELD', 'app must be a configured app id', 'app');
     const { key, record } = await createKey(p.store, b.app, p.clock.now(), typeof b.note === 'string' ? b.note.slice(0, 200) : undefined);
     p.keys.invalidate();
     return reply.code(201).send({ id: record.id, app: record.app, key });
   });
-  app.post('/api/settings/keys/:id/revoke', async (req) => {
+  app.post('/api/settings/keys/:id/revoke', describe('settings', 'Revoke an ingest key'), async (req) => {
     const id = (req.params as { id: string }).id;
     if (!(await p.store.revokeKey(id, p.clock.now()))) throw new ApiError('NOT_FOUND', `no active key ${id}`, 'id');
     return { ok: true };

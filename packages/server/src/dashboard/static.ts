@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { describe } from '../api/docs.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -48,7 +49,7 @@ const MISSING = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>
 
 export function registerStatic(app: FastifyInstance, dir: string): number {
   const assets = loadAssets(dir);
-  app.get('/*', async (req, reply) => {
+  app.get('/*', describe('dashboard', 'The dashboard single-page app and its assets', { hide: true, auth: 'public' }), async (req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
     if (path.startsWith('/api/')) return reply.code(404).send({ code: 'NOT_FOUND', message: `no route GET ${path}` });
     const asset = assets.get(path) ?? (extname(path) ? undefined : assets.get('/index.html'));

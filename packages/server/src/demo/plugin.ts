@@ -15,6 +15,7 @@ import { createKey } from '../ingest/keys.js';
 import { startDemoReceivers, type DemoReceivers } from './receivers.js';
 import { isScenario, SCENARIOS } from './scenarios.js';
 import { Simulator, type SimulatorOptions } from './simulator.js';
+import { describe, object } from '../api/docs.js';
 
 export type DemoOptions = Omit<SimulatorOptions, 'endpoint' | 'key'> & {
   /** start traffic when the server listens (default true) */
@@ -76,7 +77,7 @@ export function demoPlugins(opts: DemoOptions = {}): DemoHandle {
 }
 
 function registerDemoApi(app: FastifyInstance, handle: DemoHandle, receivers: DemoReceivers): void {
-  app.get('/api/demo/outbox', async (req) => {
+  app.get('/api/demo/outbox', describe('demo', 'What the stand-in DingTalk, WeCom, Feishu, SMS, voice, e-mail and webhook receivers got', { query: object({ channel: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }) }), async (req) => {
     const q = req.query as { channel?: string; limit?: string };
     const all = receivers.outbox();
     const counts: Record<string, number> = {};
@@ -84,11 +85,11 @@ function registerDemoApi(app: FastifyInstance, handle: DemoHandle, receivers: De
     const limit = Math.min(1000, Math.max(1, Number(q.limit ?? 100) || 100));
     return { counts, messages: all.filter((m) => !q.channel || m.channel === q.channel).slice(0, limit) };
   });
-  app.get('/api/demo/scenarios', async () => {
+  app.get('/api/demo/scenarios', describe('demo', 'The fault scenarios, the alerts each should raise, and which are active'), async () => {
     const active = new Set((handle.simulator?.faults.list() ?? []).map((a) => a.name));
     return { scenarios: Object.values(SCENARIOS).map((s) => ({ ...s, active: active.has(s.name) })) };
   });
-  app.post('/api/demo/scenarios/:name', async (req, reply) => {
+  app.post('/api/demo/scenarios/:name', describe('demo', 'Inject a fault scenario into the simulated traffic', { status: 202 }), async (req, reply) => {
     const { name } = req.params as { name: string };
     if (!isScenario(name)) return notFound(reply, name);
     const sim = handle.simulator;
@@ -96,11 +97,11 @@ function registerDemoApi(app: FastifyInstance, handle: DemoHandle, receivers: De
     sim.inject(name);
     return reply.code(202).send({ injected: name, ...SCENARIOS[name], remove: SCENARIOS[name].oneShot ? null : `DELETE /api/demo/scenarios/${name}` });
   });
-  app.delete('/api/demo/scenarios/:name', async (req, reply) => {
+  app.delete('/api/demo/scenarios/:name', describe('demo', 'Remove an injected fault scenario'), async (req, reply) => {
     const { name } = req.params as { name: string };
     if (!isScenario(name)) return notFound(reply, name);
     const removed = handle.simulator?.remove(name) ?? false;
     return { removed, name };
   });
-  app.get('/api/demo/stats', async () => handle.simulator?.snapshot() ?? { running: false });
+  app.get('/api/demo/stats', describe('demo', 'Traffic simulator counters'), async () => handle.simulator?.snapshot() ?? { running: false });
 }

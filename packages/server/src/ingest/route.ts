@@ -13,6 +13,7 @@ import type { RateLimiter } from './ratelimit.js';
 import { prepareBatch, type PipelineSettings } from './pipeline.js';
 import type { Privacy } from './privacy.js';
 import type { IngestWriter } from './writer.js';
+import { describe } from '../api/docs.js';
 
 export type IngestDeps = {
   clock: Clock;
@@ -73,6 +74,7 @@ export function registerIngest(app: FastifyInstance, d: IngestDeps): void {
 
     let inflight = 0;
     scope.post('/api/v1/events', {
+      ...describe('ingest', 'Ingest a batch of events (acknowledged after they are durably stored)', { auth: 'ingest' }),
       onResponse: async () => {
         inflight--;
       },
