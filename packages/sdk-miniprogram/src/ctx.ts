@@ -7,7 +7,7 @@ export interface Ctx {
   fault(e: unknown): void;
   crumb(c: string, m: string): void;
   /** an error thrown by an App/Page/Component method (re-thrown to the host after this) */
-  methodError(e: unknown, method: string, page: string | undefined): void;
+  methodError(e: unknown, method: string): void;
   pageShown(route: string): void;
   pageReady(route: string, loadAt: number): void;
   appShow(): void;

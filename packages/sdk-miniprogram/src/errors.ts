@@ -17,7 +17,7 @@ const JSC = /^\s*(.*?)@(.+?):(\d+):(\d+)$/;
 export function shortFile(file: string): string {
   return file
     .replace(/^[a-z]+:\/\/[^/]*/i, '')
-    .replace(/^\/?(?:wx[0-9a-f]{16}\/[^/]+\/|usr\/|[a-z-]*service\/|appservice\/)+/i, '')
+    .replace(/^\/?(?:wx[0-9a-f]{16}\/[^/]+\/|usr\/|[a-z-]*service\/)+/i, '')
     .replace(/^\/+/, '');
 }
 

@@ -36,7 +36,7 @@ function method(ctx: Ctx, name: string, fn: AnyFn | undefined, before?: Hook, ui
     try {
       return fn.apply(this, args);
     } catch (e) {
-      ctx.methodError(e, name, typeof self.route === 'string' ? self.route : undefined);
+      ctx.methodError(e, name);
       throw e;
     }
   };

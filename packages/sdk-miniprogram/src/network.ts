@@ -10,6 +10,8 @@ import type { AnyFn, Dict } from './types.js';
 
 export type Api = 'request' | 'uploadFile' | 'downloadFile' | 'callFunction' | 'callContainer';
 export const APIS = 'request uploadFile downloadFile callFunction callContainer'.split(' ') as Api[];
+/** wx.cloud's functions: on `wx.cloud`, and promise-style when called without callbacks */
+export const CLOUD: Partial<Record<Api, 1>> = { callFunction: 1, callContainer: 1 };
 
 export interface CallRecord {
   api: Api;
@@ -51,7 +53,6 @@ function begin(api: Api, o: Dict, h: NetHooks): CallRecord | undefined {
   return rec;
 }
 
-const PROMISE_STYLE: Partial<Record<Api, true>> = { callFunction: true, callContainer: true };
 
 /** A wrapper of one network API function. */
 export function wrapCall(api: Api, orig: AnyFn, h: NetHooks): AnyFn {
@@ -72,7 +73,7 @@ export function wrapCall(api: Api, orig: AnyFn, h: NetHooks): AnyFn {
         h.fault(e);
       }
     };
-    if (PROMISE_STYLE[api] && !o.success && !o.fail && !o.complete) {
+    if (CLOUD[api] && !o.success && !o.fail && !o.complete) {
       const p = orig.apply(this, args) as Promise<Dict> | undefined;
       if (!p || typeof p.then !== 'function') return p;
       return p.then(

@@ -9,7 +9,7 @@ import type { Ctx } from './ctx.js';
 import { deviceContext } from './device.js';
 import { cleanMessage, errorInfo } from './errors.js';
 import { instrumentApp, instrumentComponent, instrumentPage } from './instrument.js';
-import { APIS, bodySize, businessCode, headerLength, wrapCall, type Api, type NetHooks } from './network.js';
+import { APIS, CLOUD, bodySize, businessCode, headerLength, wrapCall, type Api, type NetHooks } from './network.js';
 import { createSession } from './session.js';
 import { createFunnels } from './funnels.js';
 import { createTiming } from './timing.js';
@@ -20,7 +20,6 @@ import type { AnyFn, Dict, Host, MgOptions, Wx } from './types.js';
 export const VERSION = '0.1.0';
 const OPT_OUT = 'mgops_optout';
 const ID = /^[A-Za-z0-9_.:-]{8,128}$/;
-const CLOUD: Partial<Record<Api, 1>> = { callFunction: 1, callContainer: 1 };
 
 export type SdkApi = Omit<Mg, 'init' | 'version'>;
 
