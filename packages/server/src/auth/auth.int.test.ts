@@ -62,6 +62,8 @@ test('dashboard APIs need a session or token; ingest, health and metrics stay as
       const r = await fetch(url + path, { method: 'POST', headers: { cookie: dev.cookie, 'x-csrf-token': dev.body.csrf ?? '', 'content-type': 'application/json' }, body: '{}' });
       assert.equal(r.status, 403, path);
     }
+    assert.equal((await fetch(`${url}/api/settings/users`, { headers: { cookie: dev.cookie } })).status, 403, 'only an admin lists the staff accounts');
+    assert.equal((await fetch(`${url}/api/settings/users`, { headers: { cookie: admin.cookie } })).status, 200);
 
     // API tokens for automation (no CSRF: not a cookie)
     const { token } = await users.createToken('ci-bot', 'viewer');

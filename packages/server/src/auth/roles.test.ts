@@ -18,6 +18,12 @@ test('ingest stays key-authenticated; channels are admin-only', () => {
   assert.equal(can('admin', 'channels:edit'), true);
 });
 
+test('the staff account list is admin-only, even to read', () => {
+  assert.equal(requiredPermission('GET', '/api/settings/users'), 'users:edit');
+  assert.equal(requiredPermission('GET', '/api/settings/keys'), 'read');
+  assert.equal(can('viewer', 'users:edit'), false);
+});
+
 test('people are admin-only; on-call schedules: admin and ops; the audit log is read by every role', () => {
   assert.equal(requiredPermission('PUT', '/api/settings/people/:id'), 'people:edit');
   assert.equal(requiredPermission('POST', '/api/settings/oncall/:id/overrides'), 'oncall:edit');

@@ -1,7 +1,7 @@
 /**
  * Roles and what each may do. A developer sees metrics and alerts and may acknowledge them; ops
  * (the responders and their lead) also silence and edit on-call schedules (rotations, overrides,
- * swaps); only an admin edits channels, people, ingest keys and users. Permissions are data,
+ * swaps); only an admin edits channels, people, ingest keys and users, and only an admin lists the users. Permissions are data,
  * checked in one hook.
  */
 export const ROLES = ['admin', 'ops', 'developer', 'viewer'] as const;
@@ -28,6 +28,8 @@ export function requiredPermission(method: string, path: string): Permission | n
     (p) => path === p || path.startsWith(p + '/'),
   );
   if (!protectedPrefix) return null;
+  // the staff account list (names, roles, last sign-in) is for the admin only, even to read
+  if (path === '/api/settings/users' || path.startsWith('/api/settings/users/')) return 'users:edit';
   if (!write) return 'read';
   if (path.startsWith('/api/alerts/')) return 'alerts:act';
   if (path.startsWith('/api/demo/')) return 'alerts:act'; // injecting and removing demo faults
@@ -36,6 +38,5 @@ export function requiredPermission(method: string, path: string): Permission | n
   if (path.startsWith('/api/settings/people')) return 'people:edit';
   if (path.startsWith('/api/settings/oncall')) return 'oncall:edit';
   if (path.startsWith('/api/settings/keys')) return 'keys:edit';
-  if (path.startsWith('/api/settings/users')) return 'users:edit';
   return 'users:edit';
 }
