@@ -134,7 +134,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
     // a full pipe is resumed by the completion of a request
     if (!canSend() || inFlight >= o.maxInFlight) return;
     if (now() < backoffUntil) return setTimer(backoffUntil - now());
-    const idle = queue.idle();
+    const idle = queue.idle(o.batchSize);
     if (idle >= o.batchSize) setTimer(0);
     else if (idle > 0 || pendingDrops) setTimer(o.flushIntervalMs);
   }
@@ -150,7 +150,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
       drop('expired', queue.expire(now()));
       if (!canSend()) return;
       reportDrops();
-      while (inFlight < o.maxInFlight && now() >= backoffUntil && queue.idle() > 0) {
+      while (inFlight < o.maxInFlight && now() >= backoffUntil && queue.idle(1) > 0) {
         const items = queue.take(o.batchSize, o.maxBatchBytes - 1024);
         const first = items[0] as QueueItem;
         if (items.length === 1 && first.b > o.maxBatchBytes - 1024) {

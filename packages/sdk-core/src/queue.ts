@@ -42,7 +42,8 @@ export interface BoundedQueue {
   add(item: QueueItem): number;
   /** Drops idle items older than maxAgeMs; returns how many. */
   expire(now: number): number;
-  idle(): number;
+  /** How many items are idle (not in flight), counting no further than `max`. */
+  idle(max?: number): number;
   /** Takes up to `count` idle items within `maxBytes` (high priority first, then oldest), marking them in flight. */
   take(count: number, maxBytes: number): QueueItem[];
   release(items: QueueItem[]): void;
@@ -63,6 +64,7 @@ export function boundedQueue(limits: QueueLimits): BoundedQueue {
   const idle = (): QueueItem[] => items.filter((it) => !it.f);
   const remove = (list?: QueueItem[]): number => {
     const n = items.length;
+    if (list && !list.length) return 0;
     items = list ? items.filter((it) => list.indexOf(it) < 0) : [];
     bytes = 0;
     for (const it of items) bytes += it.b;
@@ -87,7 +89,11 @@ export function boundedQueue(limits: QueueLimits): BoundedQueue {
     size: () => items.length,
     add,
     expire: (now) => remove(idle().filter((it) => it.t < now - limits.maxAgeMs)),
-    idle: () => idle().length,
+    idle(max) {
+      let n = 0;
+      for (const it of items) if (!it.f && ++n === max) break;
+      return n;
+    },
     take(count, maxBytes) {
       const out: QueueItem[] = [];
       let sum = 0;
