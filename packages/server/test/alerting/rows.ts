@@ -56,6 +56,8 @@ export type Row = {
   crit: Level;
   /** the matrix responder role */
   responder: string;
+  /** a security detection ("detected → level") rather than a threshold */
+  detected?: true;
   /** the data for a phase at time `t`; `few` is absent where the row has no minimum to prove */
   data: Partial<Record<Phase, (t: number, k: number) => Batch[]>> & { crit: (t: number, k: number) => Batch[]; ok: (t: number, k: number) => Batch[] };
   edit?: (c: Config) => void;
@@ -155,13 +157,13 @@ export const ROWS: Row[] = [
   // day-1 retention against the expected 40 % (config expected.retention.day1)
   { id: 'user_retention', nameZh: '用户留存率', windowMs: DAY, warn: null, crit: 'P3', responder: 'product_manager',
     data: { few: (t, k) => cohort(t, 19, 0, k), crit: (t, k) => cohort(t, 20, 4, k), ok: (t, k) => cohort(t, 20, 16, k) } },
-  { id: 'abnormal_access', nameZh: '异常访问', windowMs: M5, warn: null, crit: 'P1', responder: 'security_engineer',
+  { id: 'abnormal_access', nameZh: '异常访问', windowMs: M5, warn: null, crit: 'P1', responder: 'security_engineer', detected: true,
     data: { few: () => authFailures(19), crit: () => authFailures(25), ok: () => authFailures(2) } },
-  { id: 'unauthorised_operation', nameZh: '越权操作', windowMs: M5, warn: null, crit: 'P0', responder: 'security_engineer',
+  { id: 'unauthorised_operation', nameZh: '越权操作', windowMs: M5, warn: null, crit: 'P0', responder: 'security_engineer', detected: true,
     data: { crit: () => node([{ type: 'unauthorised_op', operation: 'export_diaries', resource: 'diary', role: 'operator', actor: 'staff-7' }]), ok: () => [] } },
-  { id: 'sensitive_data_access', nameZh: '敏感数据访问', windowMs: HOUR, warn: null, crit: 'P1', responder: 'security_engineer',
+  { id: 'sensitive_data_access', nameZh: '敏感数据访问', windowMs: HOUR, warn: null, crit: 'P1', responder: 'security_engineer', detected: true,
     data: { few: () => sensitive(200), crit: () => sensitive(250), ok: () => sensitive(5) } },
-  { id: 'data_leak_risk', nameZh: '数据泄露风险', windowMs: M5, warn: null, crit: 'P0', responder: 'security_engineer',
+  { id: 'data_leak_risk', nameZh: '数据泄露风险', windowMs: M5, warn: null, crit: 'P0', responder: 'security_engineer', detected: true,
     data: { few: () => logLine('sms gateway timed out'), crit: () => logLine('sms to 13912345678 failed'), ok: () => [] } },
 ];
 

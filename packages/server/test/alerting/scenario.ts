@@ -22,12 +22,14 @@ import { row, type Phase, type Row } from './rows.js';
 const fmt = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / 60_000}m`);
 
 export function lifecycleName(r: Row): string {
-  const stages = [r.data.few ? 'below min samples → nothing' : null, r.warn ? `warn → ${r.warn}` : null, `${r.warn ? 'crit' : 'detected/crit'} → ${r.crit}`, 'normal for a full window → resolved once'];
+  const few = r.detected ? 'under the detection limit → nothing' : 'below min samples → nothing';
+  const stages = [r.data.few ? few : null, r.warn ? `warn → ${r.warn}` : null, `${r.detected ? 'detected' : 'crit'} → ${r.crit}`, `${r.detected ? 'a clean' : 'normal for a full'} window → resolved once`];
   return `${r.id} (${fmt(r.windowMs)}): ${stages.filter(Boolean).join('; ')}`;
 }
 
 export function oscillationName(r: Row): string {
-  return `${r.id}: oscillating at its ${r.warn ? 'warn' : 'crit'} threshold → one page, never resolved${flapsAt(r) ? ', marked flapping' : ''}`;
+  const what = r.detected ? 'detected / clean by turns' : `oscillating at its ${r.warn ? 'warn' : 'crit'} threshold`;
+  return `${r.id}: ${what} → one page, never resolved${flapsAt(r) ? ', marked flapping' : ''}`;
 }
 
 const stepOf = (r: Row) => r.windowMs + MIN;
@@ -108,6 +110,7 @@ export async function lifecycle(r: Row): Promise<void> {
     const a = all[0]!;
     if (id) assert.equal(a.id, id);
     assert.equal(a.level, r.crit, `crit breach raises ${r.crit}`);
+    assert.equal(a.severity, r.detected ? 'detected' : 'critical');
     assertPaged(got, pageTitle(r.crit, r), r.crit, levels[r.crit].channels, expectedPeople(p, r.crit, r.responder, critAt), `${r.id} crit`);
 
     await phase('ok');
