@@ -41,11 +41,18 @@ copyFileSync(join(root, 'types/index.d.ts'), join(root, 'dist/index.d.ts'));
 console.log('built dist/index.js');
 
 if (process.argv.includes('--split')) {
-  const gz = (s) => gzipSync(s, { level: 9 }).length;
+  // esbuild's metafile gives each module's bytes in the bundle; gzip bytes are shared out pro rata
+  const final = gzipSync(min.code, { level: 9 }).length;
   const inputs = Object.values(result.metafile.outputs)[0].inputs;
-  const total = bundled.length;
-  console.log(`per module (esbuild-minified bytes, and the gzip bytes pro rata of ${gz(bundled)} before terser):`);
+  const gz = (bytes) => Math.round((bytes / bundled.length) * final);
+  const groups = {};
+  console.log(`per module: esbuild-minified bytes, and ~gzip bytes (the ${final} bytes min+gzip shared out pro rata):`);
   for (const [file, v] of Object.entries(inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)) {
-    if (v.bytesInOutput) console.log(`  ${String(v.bytesInOutput).padStart(6)}  ~${String(Math.round((v.bytesInOutput / total) * gz(bundled))).padStart(5)} gz  ${relative(root, join(process.cwd(), file))}`);
+    if (!v.bytesInOutput) continue;
+    const name = relative(root, join(process.cwd(), file));
+    const group = name.includes('sdk-core') ? 'sdk-core' : name.includes('protocol') ? 'mask' : 'mini-program glue';
+    groups[group] = (groups[group] || 0) + v.bytesInOutput;
+    console.log(`  ${String(v.bytesInOutput).padStart(6)}  ~${String(gz(v.bytesInOutput)).padStart(5)}  ${name}`);
   }
+  console.log('  ' + Object.entries(groups).map(([k, v]) => `${k} ~${gz(v)}`).join(', '));
 }
