@@ -22,6 +22,7 @@ import {
   type NodeSdk,
   type RiskLevel,
 } from '@mgops/sdk-node';
+import type { Clock } from '../util/clock.js';
 import { difyFetch } from './dify.js';
 import type { Faults } from './scenarios.js';
 import { pick, type Rng } from './random.js';
@@ -34,6 +35,13 @@ export type BackendOptions = {
   /** how much faster than real time the operations team, reviewers and gauges work */
   speed: number;
   release?: string;
+  /**
+   * Day mode: the simulated clock the simulator drives. Delayed work (answers, reviews, gauges)
+   * then waits for simulated time and runs from `runDue()`, not from real-time timers.
+   */
+  clock?: Clock;
+  /** how often the Node SDK sends its queue (real ms, default 1000) */
+  flushIntervalMs?: number;
 };
 
 export type CallResult = { ok: boolean; code: number; data?: Record<string, unknown> };
@@ -70,14 +78,22 @@ export class SimulatedBackend {
   private readonly db = new DemoRequester();
   private readonly dify: DifyClient;
   private readonly fns: Record<string, (event: Record<string, unknown>, ctx: CloudFunctionContext) => Promise<CallResult>>;
-  private readonly openSos = new Map<string, ReturnType<typeof setTimeout> | null>();
+  /** open SOS → cancels its scheduled answer */
+  private readonly openSos = new Map<string, () => void>();
+  /** day mode: work due at a simulated time */
+  private readonly queue: { at: number; fn: () => Promise<unknown> | void }[] = [];
+  private nextGaugeAt = -Infinity;
+  /** day mode: until when (simulated) an answered SOS is still on its way to the platform */
+  private answersInFlight = 0;
+  private answeredUntil = -Infinity;
   private seq = 0;
   private readonly due = new Set<string>();
+  private readonly done = new Set<string>();
   readonly counts = { calls: 0, sos: 0, sosAnswered: 0, predictions: 0, labels: 0 };
   private gaugeTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly o: BackendOptions) {
-    this.sdk = init({ endpoint: o.endpoint, key: o.key, app: 'mindguard', env: 'production', release: o.release ?? '2.3.1', pseudonymKey: 'demo-pseudonym-key-not-for-production', core: { flushIntervalMs: 1000, batchSize: 200, queue: { maxEntries: 50_000, maxBytes: 64 * 1024 * 1024 } } });
+    this.sdk = init({ endpoint: o.endpoint, key: o.key, app: 'mindguard', env: 'production', release: o.release ?? '2.3.1', pseudonymKey: 'demo-pseudonym-key-not-for-production', core: { flushIntervalMs: o.flushIntervalMs ?? 1000, batchSize: 200, queue: { maxEntries: 50_000, maxBytes: 64 * 1024 * 1024 } } });
     DemoRequester.faults = o.faults;
     DemoRequester.rng = o.rng;
     instrumentCloudbaseRequester(DemoRequester);
@@ -85,7 +101,7 @@ export class SimulatedBackend {
     const fn = (name: string, h: (e: Record<string, unknown>) => Promise<CallResult>) => withMonitoring(async (e: Record<string, unknown>) => {
       if (this.o.faults.has('cloud-function-errors') && this.o.rng() < 0.1) throw new Error(`${name}: ResourceNotFound.Function internal error`);
       return h(e);
-    }, { flushIntervalMs: 1000 });
+    }, { flushIntervalMs: o.flushIntervalMs ?? 1000 });
     this.fns = {
       checkin: fn('checkin', (e) => this.checkin(String(e.uid), Boolean(e.note))),
       sos: fn('sos', (e) => this.sos(String(e.uid))),
@@ -146,7 +162,12 @@ export class SimulatedBackend {
 
   private async taskDone(uid: string, taskId: string): Promise<CallResult> {
     await this.db.send('database.updateDocument', { collectionName: 'tasks', query: { uid, taskId } });
-    task.completed(taskId, 'self_care', uid);
+    // a task is completed once, however often the user taps "done" on it
+    if (!this.done.has(taskId)) {
+      if (this.done.size > 100_000) this.done.clear();
+      this.done.add(taskId);
+      task.completed(taskId, 'self_care', uid);
+    }
     return { ok: true, code: 0 };
   }
 
@@ -172,10 +193,10 @@ export class SimulatedBackend {
       risk.predicted(id, this.o.rng() < 0.96 || predicted === truth ? truth : miss, 'risk-v3');
       this.counts.predictions++;
       // a counsellor reviews it later
-      setTimeout(() => {
+      this.later(2_000 + this.o.rng() * 8_000, () => {
         risk.labelled(id, truth, 'counsellor');
         this.counts.labels++;
-      }, (2_000 + this.o.rng() * 8_000) / this.o.speed).unref();
+      });
       return { ok: true, code: 0 };
     } catch {
       return { ok: false, code: 503 };
@@ -184,29 +205,69 @@ export class SimulatedBackend {
 
   private async sos(uid: string): Promise<CallResult> {
     const id = `sos-${Date.now().toString(36)}-${++this.seq}`;
+    // open before it is reported, so day mode slows its clock before the platform can see it;
+    // the operations team answers within 5–20 s of simulated time
+    this.openSos.set(id, this.o.faults.has('sos-unanswered') ? () => undefined : this.later(5_000 + this.o.rng() * 15_000, () => this.answer(id)));
     sos.triggered(id, uid);
     this.counts.sos++;
     await this.db.send('database.insertDocument', { collectionName: 'sos', query: { uid } });
     void getRecorder().flush(1000);
-    this.openSos.set(id, null);
-    if (!this.o.faults.has('sos-unanswered')) this.scheduleAnswer(id);
     return { ok: true, code: 0, data: { sosId: id } };
   }
 
-  /** The operations team answers within 5–20 s (compressed by `speed`). */
-  private scheduleAnswer(id: string): void {
-    const t = setTimeout(() => this.answer(id), (5_000 + this.o.rng() * 15_000) / this.o.speed);
-    t.unref();
-    this.openSos.set(id, t);
+  /** Runs `fn` after `simMs` of simulated time; returns a cancel function. */
+  private later(simMs: number, fn: () => Promise<unknown> | void): () => void {
+    if (!this.o.clock) {
+      const t = setTimeout(fn, simMs / this.o.speed);
+      t.unref();
+      return () => clearTimeout(t);
+    }
+    const job = { at: this.o.clock.now() + simMs, fn };
+    this.queue.push(job);
+    return () => {
+      const i = this.queue.indexOf(job);
+      if (i >= 0) this.queue.splice(i, 1);
+    };
   }
 
-  private answer(id: string): void {
+  private async answer(id: string): Promise<void> {
     if (!this.openSos.has(id)) return;
     this.openSos.delete(id);
     sos.acknowledged(id, 'operations_lead');
     sos.answered(id, 'operations_lead');
     this.counts.sosAnswered++;
-    void getRecorder().flush(1000);
+    this.answersInFlight++;
+    try {
+      // a failed send stays queued and goes with the next flush
+      for (let i = 0; i < 5 && !(await getRecorder().flush(1000)); i++);
+    } finally {
+      this.answersInFlight--;
+      if (this.o.clock) this.answeredUntil = this.o.clock.now() + 2_000;
+    }
+  }
+
+  /**
+   * Day mode: an SOS is open, or its answer has not reached the platform yet. The simulator moves
+   * its clock in small steps meanwhile, so a slow machine never makes a prompt answer look late.
+   */
+  sosPending(): boolean {
+    if (this.o.faults.has('sos-unanswered')) return this.answersInFlight > 0;
+    return this.openSos.size > 0 || this.answersInFlight > 0 || (this.o.clock?.now() ?? 0) < this.answeredUntil;
+  }
+
+  /** Day mode: runs the work due by now (simulated), gauges included; waits for SOS answers to be sent. */
+  async runDue(): Promise<void> {
+    const now = this.o.clock?.now() ?? Date.now();
+    if (now >= this.nextGaugeAt) {
+      this.sampleGauges();
+      // sent at once: a 1-minute gauge window is a few real milliseconds long
+      void getRecorder().flush(1000);
+      this.nextGaugeAt = now + 30_000;
+    }
+    const due = this.queue.filter((j) => j.at <= now).sort((a, b) => a.at - b.at);
+    if (due.length === 0) return;
+    for (const j of due) this.queue.splice(this.queue.indexOf(j), 1);
+    await Promise.all(due.map((j) => j.fn()));
   }
 
   /** A user presses SOS (as the mini-program's SOS page does through the API). */
@@ -216,9 +277,9 @@ export class SimulatedBackend {
 
   /** Called when `sos-unanswered` is removed: the team finally answers every open SOS. */
   answerAllOpen(): void {
-    for (const [id, t] of [...this.openSos]) {
-      if (t) clearTimeout(t);
-      this.answer(id);
+    for (const [id, cancel] of [...this.openSos]) {
+      cancel();
+      void this.answer(id);
     }
   }
 
@@ -241,20 +302,24 @@ export class SimulatedBackend {
 
   /** Gauges the storage sampler would report: database storage and connections. */
   startGauges(everyMs: number): void {
-    const sample = () => {
-      const g = getRecorder();
-      const full = this.o.faults.has('storage-filling');
-      g.emit({ type: 'resource', resource: 'storage', value: (full ? 92 : 61) + this.o.rng(), capacity: 100, unit: 'GB', target: 'cloudbase:mindguard' });
-      g.emit({ type: 'resource', resource: 'connections', value: 20 + Math.floor(this.o.rng() * 15), capacity: 100, target: 'cloudbase:mindguard' });
-    };
-    sample();
-    this.gaugeTimer = setInterval(sample, everyMs);
+    this.sampleGauges();
+    // day mode: runDue() samples every 30 s of simulated time
+    if (this.o.clock) return;
+    this.gaugeTimer = setInterval(() => this.sampleGauges(), everyMs);
     this.gaugeTimer.unref();
+  }
+
+  private sampleGauges(): void {
+    const g = getRecorder();
+    const full = this.o.faults.has('storage-filling');
+    g.emit({ type: 'resource', resource: 'storage', value: (full ? 92 : 61) + this.o.rng(), capacity: 100, unit: 'GB', target: 'cloudbase:mindguard' });
+    g.emit({ type: 'resource', resource: 'connections', value: 20 + Math.floor(this.o.rng() * 15), capacity: 100, target: 'cloudbase:mindguard' });
   }
 
   async close(): Promise<void> {
     if (this.gaugeTimer) clearInterval(this.gaugeTimer);
-    for (const t of this.openSos.values()) if (t) clearTimeout(t);
+    for (const cancel of this.openSos.values()) cancel();
+    this.queue.length = 0;
     await this.sdk.close(3000);
   }
 }

@@ -44,7 +44,7 @@ const deferred = () => {
 };
 
 /** A page that calls one cloud function on load and exposes taps that call more. */
-function page(g: SimGlobal, onLoadFn: string | null, taps: Record<string, string>, waiters: Map<string, (v: Dict) => void>, uid: () => string): void {
+function page(g: SimGlobal, onLoadFn: string | null, taps: Record<string, string>, waiters: Map<string, (v: Dict) => void>, uid: () => string, day: string): void {
   const call = (name: string, data: Dict) =>
     (g.wx.cloud as Dict & { callFunction: (o: Dict) => unknown }).callFunction({
       name,
@@ -52,7 +52,6 @@ function page(g: SimGlobal, onLoadFn: string | null, taps: Record<string, string
       success: (r: Dict) => waiters.get(name)?.(r),
       fail: (e: Dict) => waiters.get(name)?.({ error: e }),
     });
-  const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   const def: Dict = { data: {}, onLoad() { if (onLoadFn) call(onLoadFn, { day }); } };
   for (const [method, fn] of Object.entries(taps)) def[method] = (e: { currentTarget?: { dataset?: Dict } }) => call(fn, e.currentTarget?.dataset ?? {});
   g.Page(def);
@@ -63,7 +62,7 @@ export class ClientLane {
   private mg: Mg | undefined;
   private readonly waiters = new Map<string, (v: Dict) => void>();
   /** mini-program SDK accounting, summed over this lane's sessions (before the final flush of a crashed one) */
-  readonly sent = { captured: 0, delivered: 0, dropped: 0 };
+  readonly sent = { captured: 0, delivered: 0, duplicates: 0, dropped: 0 };
 
   constructor(
     private readonly target: ClientTarget,
@@ -71,6 +70,8 @@ export class ClientLane {
     private readonly faults: Faults,
     private readonly rng: Rng,
     private readonly sosShare = 0.006,
+    /** the simulated wall clock sessions start at */
+    private readonly now: () => number = Date.now,
   ) {}
 
   private async waitFor(sim: MiniProgramSim, name: string, fire: () => void): Promise<Dict> {
@@ -97,9 +98,12 @@ export class ClientLane {
     const crashWave = this.faults.has('crash-wave') && user.device.brand === 'HUAWEI';
     const release = crashWave ? '2.4.0' : '2.3.1';
     const slow = user.device.benchmarkLevel > 0 && user.device.benchmarkLevel < 20;
+    const start = this.now();
+    const day = new Date(start + 8 * 3_600_000).toISOString().slice(0, 10);
+    const clock = new SimClock(start);
     const sim = new MiniProgramSim({
       platform: user.device.platform === 'ios' ? 'ios' : 'android',
-      clock: new SimClock(Date.now()),
+      clock,
       storage: user.storage,
       network: user.network,
       launchMs: (slow ? 900 : 450) + Math.floor(rng() * 500),
@@ -107,9 +111,16 @@ export class ClientLane {
       routeMs: 30 + Math.floor(rng() * 40),
       cloudLatency: 40 + Math.floor(rng() * 120),
       cloud: Object.fromEntries(['moods', 'checkin', 'tasks', 'taskDone', 'sos'].map((n) => [n, async (data: unknown) => {
-        const r = await this.backend.call(n, data as Dict);
-        if (r.code >= 500) throw new Error(`cloud function ${n} failed`);
-        return { code: r.code, ...r.data };
+        // real work: virtual time waits for the answer, as it does for HTTP (else a quiet
+        // event loop runs the page's patience out before the back end has answered)
+        const ioDone = clock.ioStart();
+        try {
+          const r = await this.backend.call(n, data as Dict);
+          if (r.code >= 500) throw new Error(`cloud function ${n} failed`);
+          return { code: r.code, ...r.data };
+        } finally {
+          ioDone();
+        }
       }])),
     });
     (sim as unknown as { device: Device }).device = user.device;
@@ -123,10 +134,10 @@ export class ClientLane {
       g.App({ onLaunch() {} });
     });
     const pages: Record<string, Module> = {
-      'pages/index/index': (g) => page(g, 'moods', {}, this.waiters, uid),
-      'pages/checkin/checkin': (g) => page(g, null, { submit: 'checkin' }, this.waiters, uid),
-      'pages/tasks/tasks': (g) => page(g, 'tasks', { done: 'taskDone' }, this.waiters, uid),
-      'pages/sos/sos': (g) => page(g, null, { press: 'sos' }, this.waiters, uid),
+      'pages/index/index': (g) => page(g, 'moods', {}, this.waiters, uid, day),
+      'pages/checkin/checkin': (g) => page(g, null, { submit: 'checkin' }, this.waiters, uid, day),
+      'pages/tasks/tasks': (g) => page(g, 'tasks', { done: 'taskDone' }, this.waiters, uid, day),
+      'pages/sos/sos': (g) => page(g, null, { press: 'sos' }, this.waiters, uid, day),
     };
     for (const [route, m] of Object.entries(pages)) sim.page(route, m);
 
@@ -156,7 +167,9 @@ export class ClientLane {
       if (typeof result?.sosId === 'string') mg.sos(result.sosId);
     }
     await sim.run(1000 + rng() * 5000);
-    if (rng() < 0.001) mg.captureError(new Error('TypeError: Cannot read properties of undefined (reading "mood")'));
+    // the odd healthy-day error: 1 session in 10,000 (more would trip the 0.5 % rule by chance in a
+    // 15-minute window of a few hundred page views)
+    if (rng() < 0.0001) mg.captureError(new Error('TypeError: Cannot read properties of undefined (reading "mood")'));
     // healthy releases do not crash in a demo run: one crash in a few hundred sessions already breaches 0.1 %
     const crashed = crashWave && rng() < 0.3;
     if (crashed) {
@@ -165,16 +178,19 @@ export class ClientLane {
       await sim.background();
       await sim.run(500);
     }
-    if (!crashed) {
+    let st = mg.stats();
+    // sent until nothing is queued or in flight, so the counts hold all the session sends
+    for (let tries = 0; !crashed && st && (tries === 0 || st.queued > 0 || st.inFlight > 0) && tries < 3; tries++) {
       let flushed = false;
       const f = mg.flush(3000).then(() => void (flushed = true));
       for (let i = 0; i < 40 && !flushed; i++) await sim.run(100);
       await Promise.race([f, new Promise((r) => setTimeout(r, 500))]);
+      st = mg.stats();
     }
-    const st = mg.stats();
     if (st) {
       this.sent.captured += st.captured;
       this.sent.delivered += st.delivered;
+      this.sent.duplicates += st.duplicates;
       this.sent.dropped += Object.values(st.dropped).reduce((a, b) => a + b, 0);
     }
     let destroyed = false;

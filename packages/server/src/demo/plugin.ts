@@ -41,7 +41,7 @@ export function demoPlugins(opts: DemoOptions = {}): DemoHandle {
     simulator: undefined,
     ready: new Promise<Simulator>((r) => (resolveReady = r)),
     before: async (p) => {
-      const receivers = await startDemoReceivers();
+      const receivers = await startDemoReceivers(() => p.clock.now());
       handle.receivers = receivers;
       p.config.channels = receivers.channels;
       // demo only: every group channel in use, so a newcomer sees each kind of message

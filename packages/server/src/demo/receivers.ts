@@ -49,18 +49,20 @@ export type DemoReceivers = {
   close(): Promise<void>;
 };
 
-export async function startDemoReceivers(): Promise<DemoReceivers> {
-  const ding = await startDingTalkReceiver({ robots: [S.dingtalk], perMinute: 20 });
-  const wecom = await startWeComReceiver({ keys: [S.wecom] });
-  const feishu = await startFeishuReceiver({ bots: [S.feishu] });
+/** `now`: the platform's clock (signed requests carry its time; demo day mode runs it simulated). */
+export async function startDemoReceivers(now: () => number = () => Date.now()): Promise<DemoReceivers> {
+  const ding = await startDingTalkReceiver({ robots: [S.dingtalk], perMinute: 20, now });
+  const wecom = await startWeComReceiver({ keys: [S.wecom], now });
+  const feishu = await startFeishuReceiver({ bots: [S.feishu], now });
   const tencent = await startTencentCloudReceiver({
     ...S.tencent,
+    now,
     sms: { sdkAppId: '1400000001', signName: '心卫士', templates: { '2001': 5 } },
     voice: { sdkAppId: '1400000002', templates: { '3001': 3 } },
     smsLimits: { per30s: 5, perHour: 60, perDay: 300 },
   });
   const smtp = await startSmtpReceiver(S.smtp);
-  const webhook = await startWebhookReceiver({ secret: S.webhook });
+  const webhook = await startWebhookReceiver({ secret: S.webhook, now });
   const tc = { ...S.tencent, region: 'ap-guangzhou', endpoint: tencent.url };
   const channels = {
     dingtalk: { groups: { ops: { robots: [{ name: 'demo-ops', webhook: ding.webhookFor(S.dingtalk.accessToken), secret: S.dingtalk.secret }] } } },

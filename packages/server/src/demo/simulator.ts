@@ -5,6 +5,7 @@
  * Faults are injected and removed while it runs; counters say what was sent.
  */
 import { SimStorage } from '../../../sdk-miniprogram/test/sim/index.js';
+import type { ManualClock } from '../util/clock.js';
 import { SimulatedBackend } from './backend.js';
 import { ClientLane, DEVICE_MIX, type SimUser } from './client.js';
 import { rhythmAt, seeded, weighted, type Rng } from './random.js';
@@ -28,18 +29,32 @@ export type SimulatorOptions = {
   /** share of sessions in which the user presses SOS (default 0.006) */
   sosShare?: number;
   log?: (msg: string) => void;
+  /**
+   * Day mode: the simulator drives this clock (give the same one to the platform), from its
+   * current time on, by `speed` × `tickMs` a tick. It holds the clock while sessions are owed but
+   * no lane is free, and moves it in 1 s steps while an SOS is being answered, so a slow machine
+   * stretches real time instead of thinning traffic or delaying answers in simulated time.
+   */
+  clock?: ManualClock;
 };
+
+/** Day mode: simulated time a tick while an SOS is open (answers come within 5–20 s). */
+const SOS_STEP_MS = 1_000;
+
+export type SdkCounts = { captured: number; delivered: number; duplicates: number; dropped: number };
 
 export type SimulatorStats = {
   users: number;
   sessions: number;
   crashes: number;
+  /** sessions not started for want of a free lane (day mode: ticks the clock was held instead) */
   skipped: number;
   actions: Record<string, number>;
   backend: SimulatedBackend['counts'];
   /** events captured and delivered by the SDKs (Node SDK; mini-program lanes) */
-  nodeSdk: { captured: number; delivered: number; dropped: number };
-  miniProgramSdk: { captured: number; delivered: number; dropped: number };
+  /** `delivered` counts what the collector accepted, `duplicates` of it it already had */
+  nodeSdk: SdkCounts;
+  miniProgramSdk: SdkCounts;
   active: { name: ScenarioName; since: number }[];
   simulatedTime: string;
 };
@@ -50,7 +65,7 @@ export class Simulator {
   private readonly rng: Rng;
   private readonly users: SimUser[] = [];
   private readonly free: ClientLane[] = [];
-  private readonly o: Required<Omit<SimulatorOptions, 'log' | 'seed'>> & Pick<SimulatorOptions, 'log'>;
+  private readonly o: Required<Omit<SimulatorOptions, 'log' | 'seed' | 'clock'>> & Pick<SimulatorOptions, 'log' | 'clock'>;
   // monotonic: simulated time follows elapsed time, not wall-clock jumps
   private readonly startedAt = performance.now();
   private readonly simStart: number;
@@ -65,34 +80,71 @@ export class Simulator {
   constructor(opts: SimulatorOptions) {
     this.o = {
       endpoint: opts.endpoint, key: opts.key, users: opts.users ?? 300, speed: opts.speed ?? 12, sessionsPerUserHour: opts.sessionsPerUserHour ?? 3,
-      lanes: opts.lanes ?? 8, sosShare: opts.sosShare ?? 0.006, startHour: opts.startHour ?? 9, tickMs: opts.tickMs ?? 250, gaugeEveryMs: opts.gaugeEveryMs ?? 5000, log: opts.log,
+      lanes: opts.lanes ?? 8, sosShare: opts.sosShare ?? 0.006, startHour: opts.startHour ?? 9, tickMs: opts.tickMs ?? 250, gaugeEveryMs: opts.gaugeEveryMs ?? 5000, log: opts.log, clock: opts.clock,
     };
     this.rng = seeded(opts.seed ?? 20250106);
-    this.backend = new SimulatedBackend({ endpoint: this.o.endpoint, key: this.o.key, faults: this.faults, rng: this.rng, speed: this.o.speed });
+    const clock = this.o.clock;
+    // day mode: the Node SDK sends at least every 100 simulated seconds, so a simulated 5-minute
+    // window holds what happened in it
+    const flushIntervalMs = Math.max(20, Math.min(1000, 100_000 / this.o.speed));
+    this.backend = new SimulatedBackend({ endpoint: this.o.endpoint, key: this.o.key, faults: this.faults, rng: this.rng, speed: this.o.speed, ...(clock ? { clock, flushIntervalMs } : {}) });
     const day = Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000;
-    this.simStart = day + this.o.startHour * 3_600_000;
+    this.simStart = clock ? clock.now() : day + this.o.startHour * 3_600_000;
     for (let i = 0; i < this.o.users; i++) {
       const device = weighted(this.rng, DEVICE_MIX);
       const network = weighted(this.rng, [['wifi', 55], ['5g', 25], ['4g', 18], ['3g', 2]] as const);
       this.users.push({ id: `demo-user-${String(i).padStart(5, '0')}`, device, storage: new SimStorage(), network });
     }
     this.stats.users = this.users.length;
-    for (let i = 0; i < this.o.lanes; i++) this.lanes.push(new ClientLane({ endpoint: this.o.endpoint, key: this.o.key }, this.backend, this.faults, this.rng, this.o.sosShare));
+    for (let i = 0; i < this.o.lanes; i++) this.lanes.push(new ClientLane({ endpoint: this.o.endpoint, key: this.o.key }, this.backend, this.faults, this.rng, this.o.sosShare, () => this.simNow()));
     this.free.push(...this.lanes);
     this.faults.onChange((name, on) => this.onFault(name, on));
   }
 
   /** Simulated wall time (the daily rhythm follows it). */
   simNow(): number {
+    if (this.o.clock) return this.o.clock.now();
     return this.simStart + (performance.now() - this.startedAt) * this.o.speed;
   }
 
   start(): this {
     this.backend.startGauges(this.o.gaugeEveryMs);
-    this.timer = setInterval(() => this.tick(), this.o.tickMs);
+    this.timer = setInterval(() => (this.o.clock ? void this.dayTick(this.o.clock) : this.tick()), this.o.tickMs);
     this.timer.unref();
-    this.o.log?.(`demo traffic: ${this.o.users} simulated users, ${this.o.lanes} concurrent sessions, time ×${this.o.speed}`);
+    this.o.log?.(`demo traffic: ${this.o.users} simulated users, ${this.o.lanes} concurrent sessions, time ×${this.o.speed}${this.o.clock ? ' (driving the platform clock)' : ''}`);
     return this;
+  }
+
+  private ticking = false;
+
+  /** Day mode: one step of the simulated clock, unless sessions are still owed. */
+  private async dayTick(clock: ManualClock): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      if (!this.launchOwed()) {
+        this.stats.skipped++;
+        return;
+      }
+      const step = this.backend.sosPending() ? SOS_STEP_MS : this.o.speed * this.o.tickMs;
+      clock.advance(step);
+      this.owed += ((this.o.users * this.o.sessionsPerUserHour) / 3_600_000) * step * rhythmAt(clock.now());
+      this.launchOwed();
+      await this.backend.runDue();
+    } catch (err) {
+      this.o.log?.(`demo tick failed: ${(err as Error).message}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Starts the sessions owed while lanes are free; true when none is left owing. */
+  private launchOwed(): boolean {
+    while (this.owed >= 1) {
+      if (!this.launch()) return false;
+      this.owed -= 1;
+    }
+    return true;
   }
 
   private tick(): void {
@@ -169,8 +221,8 @@ export class Simulator {
       ...this.stats,
       actions: { ...this.stats.actions },
       backend: { ...this.backend.counts },
-      nodeSdk: { captured: s.captured, delivered: s.delivered, dropped },
-      miniProgramSdk: this.lanes.reduce((a, l) => ({ captured: a.captured + l.sent.captured, delivered: a.delivered + l.sent.delivered, dropped: a.dropped + l.sent.dropped }), { captured: 0, delivered: 0, dropped: 0 }),
+      nodeSdk: { captured: s.captured, delivered: s.delivered, duplicates: s.duplicates, dropped },
+      miniProgramSdk: this.lanes.reduce((a, l) => ({ captured: a.captured + l.sent.captured, delivered: a.delivered + l.sent.delivered, duplicates: a.duplicates + l.sent.duplicates, dropped: a.dropped + l.sent.dropped }), { captured: 0, delivered: 0, duplicates: 0, dropped: 0 }),
       active: this.faults.list(),
       simulatedTime: new Date(this.simNow()).toISOString(),
     };
@@ -180,6 +232,7 @@ export class Simulator {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    while (this.ticking) await new Promise((r) => setTimeout(r, 10));
     await Promise.allSettled([...this.running]);
     await this.backend.close();
   }

@@ -33,7 +33,8 @@ async function report(final = false): Promise<{ missing: string[]; unexpected: s
   const alerts = await tp.platform.app.inject({ method: 'GET', url: '/api/alerts?limit=1000' }).then((r) => r.json() as { metricId: string; level: string }[]);
   const raised = new Set(alerts.map((a) => `${a.metricId} ${a.level}`));
   const raisedMetrics = new Set(alerts.map((a) => a.metricId));
-  const sent = s.nodeSdk.delivered + s.miniProgramSdk.delivered;
+  // accepted by the collector, less what it already had
+  const sent = s.nodeSdk.delivered - s.nodeSdk.duplicates + s.miniProgramSdk.delivered - s.miniProgramSdk.duplicates;
   const mem = process.memoryUsage();
   const missing = [...expected].filter((e) => !raisedMetrics.has(e.split(' ')[0] ?? ''));
   const expMetrics = new Set([...expected].map((e) => e.split(' ')[0]));
