@@ -248,10 +248,10 @@ export class SimulatedBackend {
 
   /**
    * Day mode: an SOS is open, or its answer has not reached the platform yet. The simulator moves
-   * its clock in small steps meanwhile, so a slow machine never makes a prompt answer look late.
+   * its clock in small steps meanwhile, so a slow machine never makes a prompt answer look late
+   * (and an unanswered one crosses its limits second by second).
    */
   sosPending(): boolean {
-    if (this.o.faults.has('sos-unanswered')) return this.answersInFlight > 0;
     return this.openSos.size > 0 || this.answersInFlight > 0 || (this.o.clock?.now() ?? 0) < this.answeredUntil;
   }
 

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SCENARIOS } from '../../src/demo/scenarios.js';
 import { ManualClock } from '../../src/util/clock.js';
-import { HOUR, hhmm, inject, openAlert, runClock, startDayRig, YESTERDAY } from './kit.js';
+import { getJson } from '../helpers.js';
+import { HOUR, hhmm, inject, openAlert, removeScenario, runClock, startDayRig, YESTERDAY } from './kit.js';
 
 test('the day rig can fail: api-latency-spike injected at 14:00 simulated raises api_response_time P1', async () => {
   const clock = new ManualClock(YESTERDAY + 13 * HOUR);
@@ -25,6 +26,34 @@ test('the day rig can fail: api-latency-spike injected at 14:00 simulated raises
     assert.ok(a.startsAt >= YESTERDAY + 14 * HOUR && a.startsAt < YESTERDAY + 15 * HOUR, `opened at ${hhmm(a.startsAt)}`);
     const others = (await rig.alerts()).filter((x) => !SCENARIOS['api-latency-spike'].expect.some((e) => e.metric === x.metricId));
     assert.deepEqual(others.map((x) => `${x.metricId} ${x.level}`), [], 'only the scenario alert');
+  } finally {
+    await rig.close();
+  }
+});
+
+type Timeline = { alert: { id: string; status: string }; timeline: { at: number; kind: string; detail: Record<string, unknown> }[] };
+
+test('sos-unanswered in simulated time: P1 after the real 30 s, P0 after 60 s; resolved when answered', async () => {
+  const clock = new ManualClock(YESTERDAY + 10 * HOUR);
+  const rig = await startDayRig(clock);
+  try {
+    await runClock(clock, YESTERDAY + 10 * HOUR + 2 * 60_000);
+    assert.equal(await inject(rig, 'sos-unanswered'), 202);
+    const p0 = await rig.waitFor('SOS alert at P0', async () => (await rig.alerts('firing,acknowledged')).find((x) => x.metricId === 'sos_response_time' && x.level === 'P0'), 60_000);
+    const { timeline } = await getJson<Timeline>(`${rig.tp.url}/api/alerts/${p0.id}`);
+    const opened = timeline.find((e) => e.kind === 'opened');
+    const upgraded = timeline.find((e) => e.kind === 'upgraded');
+    assert.ok(opened && upgraded, JSON.stringify(timeline.map((e) => e.kind)));
+    const waited = Number(opened.detail.value);
+    // the evaluation that saw it first: past 30 s, within a few simulated seconds of it
+    assert.equal(opened.detail.level, 'P1');
+    assert.ok(waited > 30 && waited < 45, `P1 opened after ${waited} s`);
+    // (the opened value is rounded to 0.1 s)
+    const atUpgrade = Math.round(upgraded.at - (opened.at - waited * 1000)) / 1000;
+    console.log(`SOS unanswered: P1 at ${waited} s, P0 at ${atUpgrade} s (simulated; opened ${hhmm(opened.at)})`);
+    assert.ok(atUpgrade > 59.9 && atUpgrade < 75, `P0 after ${atUpgrade} s`);
+    assert.equal(await removeScenario(rig, 'sos-unanswered'), true);
+    await rig.waitFor('the SOS alert resolved', async () => (await rig.alerts('resolved')).some((a) => a.id === p0.id), 60_000);
   } finally {
     await rig.close();
   }
