@@ -142,7 +142,7 @@ export async function buildPlatform(o: PlatformOptions): Promise<Platform> {
       closed = true;
       ready = false;
       clearInterval(flushTimer);
-      retention.stop();
+      await retention.stop();
       await app.close();
       await writer.close();
       for (const fn of closers.reverse()) await fn();

@@ -6,7 +6,9 @@ import type { Clock } from '../util/clock.js';
 import { parseDuration } from '../util/duration.js';
 
 export class RetentionJob {
+  private first: NodeJS.Timeout | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
   constructor(
     private readonly store: Store,
     private readonly config: Config,
@@ -31,13 +33,23 @@ export class RetentionJob {
   }
 
   start(): void {
-    const run = () => this.runOnce().catch((err: unknown) => this.logger.error({ err }, 'retention failed'));
-    setTimeout(run, 10_000).unref();
+    const run = () => {
+      if (this.running) return;
+      this.running = this.runOnce()
+        .catch((err: unknown) => this.logger.error({ err }, 'retention failed'))
+        .finally(() => (this.running = null));
+    };
+    this.first = setTimeout(run, 10_000);
+    this.first.unref();
     this.timer = setInterval(run, 3_600_000);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops both timers and waits for a pass in progress, so storage can close after it. */
+  async stop(): Promise<void> {
+    if (this.first) clearTimeout(this.first);
     if (this.timer) clearInterval(this.timer);
+    this.first = this.timer = null;
+    await this.running;
   }
 }
