@@ -8,6 +8,8 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { Config } from '../config/schema.js';
 import { CHANNEL_TYPES, type ChannelType, type Level } from '../notify/types.js';
 import type { Person, Rotation } from '../oncall/model.js';
+import { notifySpecIssue } from '../oncall/directory.js';
+import { knownRoles } from '../oncall/input.js';
 import { shanghaiLocal } from '../oncall/time.js';
 import { parseDuration } from '../util/duration.js';
 import type { MaintenanceWindow } from './maintenance.js';
@@ -103,6 +105,10 @@ export function readAlertingSections(config: Config): { sections: AlertingSectio
     const channels = lc.channels.filter((c): c is ChannelType => (CHANNEL_TYPES as readonly string[]).includes(c));
     lc.channels.forEach((c, i) => {
       if (!channels.includes(c as ChannelType)) issues.push({ path: ['levels', level, 'channels', String(i)], message: `unknown channel '${c}' (known: ${CHANNEL_TYPES.join(', ')})` });
+    });
+    lc.notify.forEach((spec, i) => {
+      const issue = notifySpecIssue(spec, knownRoles(people.value, rotations), ids);
+      if (issue) issues.push({ path: ['levels', level, 'notify', String(i)], message: issue });
     });
     const d = DEFAULT_POLICY.levels[level];
     const ackTimeout = alerting.value.ackTimeout?.[level];

@@ -46,7 +46,7 @@ export const DEFAULT_POLICY: AlertingPolicy = {
     P0: { ackWithinMs: 5 * M, channels: ['voice', 'sms', 'dingtalk', 'email'], notify: ['oncall:ops_engineer', 'ops_lead', 'tech_lead', 'product_lead', 'responder'], repeatEveryMs: 5 * M, groupWaitMs: 0, patienceMs: 30_000, ackTimeoutMs: 30 * M },
     P1: { ackWithinMs: 15 * M, channels: ['dingtalk', 'email'], notify: ['ops_lead', 'responder'], repeatEveryMs: 15 * M, groupWaitMs: 5_000, patienceMs: 2 * M, ackTimeoutMs: 60 * M },
     P2: { ackWithinMs: 30 * M, channels: ['dingtalk'], notify: ['responder'], repeatEveryMs: 60 * M, groupWaitMs: 30_000, patienceMs: 10 * M, ackTimeoutMs: 4 * 60 * M },
-    P3: { ackWithinMs: 120 * M, channels: ['email'], notify: ['ops_engineer'], repeatEveryMs: 4 * 60 * M, groupWaitMs: 60_000, patienceMs: 60 * M, ackTimeoutMs: 24 * 60 * M },
+    P3: { ackWithinMs: 120 * M, channels: ['email'], notify: ['all:ops_engineer'], repeatEveryMs: 4 * 60 * M, groupWaitMs: 60_000, patienceMs: 60 * M, ackTimeoutMs: 24 * 60 * M },
   },
   experts: {},
   defaultExpert: 'tech_lead',

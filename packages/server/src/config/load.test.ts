@@ -45,3 +45,12 @@ test('YAML syntax errors carry their line', () => {
   const [i] = issues('server:\n  port: 8080\n  host: [unclosed\n');
   assert.ok(i!.line >= 3);
 });
+
+test('a misspelt role in a level\'s notify list is an error naming the entry, not a silent page to nobody', () => {
+  const bad = text.replace('notify: [all:ops_engineer]', 'notify: [all:ops_enginer]');
+  assert.notEqual(bad, text);
+  const [i] = issues(bad);
+  assert.equal(i!.key, 'levels.P3.notify.0');
+  assert.match(i!.message, /unknown role 'ops_enginer'/);
+  assert.equal(i!.line, lineOf('notify: [all:ops_engineer]'));
+});

@@ -1,7 +1,9 @@
 /**
  * Resolves "who to page" specs into people at a time: a role (`ops_lead`), the on-call person of
- * a rotation (`oncall:ops_engineer`), the alert's matrix responder (`responder`), or a person
- * (`person:<id>`). A role with a rotation pages the one on call; without one, everyone in it.
+ * a rotation (`oncall:ops_engineer`), everyone holding a role whether on call or not
+ * (`all:ops_engineer`, e.g. the P3 capacity e-mail to all ops engineers), the alert's matrix
+ * responder (`responder`), or a person (`person:<id>`). A role with a rotation pages the one on
+ * call; without one, everyone in it.
  * One instance lives as long as the server; `replace` swaps in edits made through the API.
  */
 import { onCallAt, type Person, type Rotation } from './model.js';
@@ -52,6 +54,7 @@ export class Directory {
     };
     for (const spec of specs) {
       if (spec.startsWith('person:')) add(this.byId.get(spec.slice(7)));
+      else if (spec.startsWith('all:')) this.withRole(spec.slice(4)).forEach(add);
       else if (spec.startsWith('oncall:')) {
         const role = spec.slice(7);
         const p = this.onCall(role, at);
@@ -67,4 +70,12 @@ export class Directory {
     }
     return out;
   }
+}
+
+/** Why a "who to page" spec cannot resolve, or null when it is well-formed (see `resolve`). */
+export function notifySpecIssue(spec: string, roles: Set<string>, personIds: Set<string>): string | null {
+  if (spec === 'responder') return null;
+  if (spec.startsWith('person:')) return personIds.has(spec.slice(7)) ? null : `unknown person '${spec.slice(7)}'`;
+  const role = spec.startsWith('oncall:') ? spec.slice(7) : spec.startsWith('all:') ? spec.slice(4) : spec;
+  return roles.has(role) ? null : `unknown role '${role}' (use a role, oncall:<role>, all:<role>, person:<id> or responder)`;
 }

@@ -55,4 +55,5 @@ test('the directory resolves roles, on-call and the matrix responder to people',
   assert.deepEqual(dir.resolve(['oncall:ops_engineer', 'ops_lead', 'responder'], at, 'dba').map((p) => p.id), ['alice', 'lin', 'wu', 'xu']);
   assert.deepEqual(dir.resolve(['ops_engineer'], at).map((p) => p.id), ['alice'], 'a role with a rotation pages who is on call');
   assert.deepEqual(dir.resolve(['person:wu', 'oncall:dba'], at).map((p) => p.id), ['wu', 'xu']);
+  assert.deepEqual(dir.resolve(['all:ops_engineer'], at).map((p) => p.id), ['alice', 'bob', 'carol', 'dave'], 'all:<role> reaches everyone holding it, on call or not');
 });

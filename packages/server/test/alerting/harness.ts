@@ -121,6 +121,7 @@ export function expectedPeople(p: Parts, level: Level, responderRole: string, at
   for (const spec of levelsOf(p)[level].notify) {
     if (spec === 'responder') out.add(holder(responderRole, at));
     else if (spec.startsWith('oncall:')) out.add(holder(spec.slice(7), at));
+    else if (spec.startsWith('all:')) MATRIX_TEAM.filter((x) => x.roles.includes(spec.slice(4))).forEach((x) => out.add(x.id));
     else out.add(holder(spec, at));
   }
   return [...out].sort();
