@@ -42,15 +42,14 @@ function size(v: unknown): number | undefined {
 function begin(api: Api, o: Dict, h: NetHooks): CallRecord | undefined {
   const url = typeof o.url === 'string' ? o.url : typeof o.path === 'string' ? o.path : '';
   if (api !== 'callFunction' && (!url || h.ignored(url))) return undefined;
-  const rec: CallRecord = {
+  const fn = api === 'callFunction';
+  return {
     api,
     t0: h.now(),
-    route: api === 'callFunction' ? String(o.name || '?') : urlTemplate(url),
+    route: fn ? String(o.name || '?') : urlTemplate(url),
+    method: fn ? undefined : String(o.method || (api === 'uploadFile' ? 'POST' : 'GET')).toUpperCase(),
+    reqBytes: size(o.data),
   };
-  if (api !== 'callFunction') rec.method = String(o.method || (api === 'uploadFile' ? 'POST' : 'GET')).toUpperCase();
-  const n = size(o.data);
-  if (n !== undefined) rec.reqBytes = n;
-  return rec;
 }
 
 

@@ -122,9 +122,8 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       lastMethodErrorAt = now();
     }
     const info = errorInfo(e);
-    const ev: EventInput = { type: 'js_error', kind, message: info.message, fingerprint: info.fingerprint, breadcrumbs: s.bc.slice(-10) };
-    if (info.stack) ev.stack = info.stack;
-    if (method) ev.attrs = { method };
+    // fields left undefined are dropped by the core's scrub
+    const ev = { type: 'js_error', kind, message: info.message, fingerprint: info.fingerprint, stack: info.stack, breadcrumbs: s.bc.slice(-10), attrs: method ? { method } : undefined } as EventInput;
     crumb('error', info.message.slice(0, 80));
     emit(ev);
   };
@@ -191,26 +190,23 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       const status = res && typeof res.statusCode === 'number' ? res.statusCode : undefined;
       const data = res && (rec.api === 'callFunction' ? res.result : res.data);
       const code = err && err.errCode !== undefined ? (err.errCode as number) : businessCode(data, codeKeys);
-      const ev: EventInput = {
+      const rb = res && headerLength(res.header);
+      crumb('api', (rec.method || rec.api) + ' ' + rec.route + ' ' + (status || (err ? 'fail' : 'ok')));
+      // fields left undefined are dropped by the core's scrub
+      emit({
         type: 'api_request',
         side: 'client',
         api: rec.api,
         route: rec.route,
         duration: Math.max(0, now() - rec.t0),
         ok: !err && !(Number(status) >= 400) && (code === undefined || okCodes.indexOf(code) >= 0),
-      };
-      const rb = res && headerLength(res.header);
-      const extra: Dict = {
         method: rec.method,
         status,
         code,
         errMsg: err && cleanMessage(String(err.errMsg || 'fail')),
         reqBytes: rec.reqBytes,
         resBytes: rb === undefined ? bodySize(data) : rb,
-      };
-      for (const k in extra) if (extra[k] !== undefined) (ev as Dict)[k] = extra[k];
-      crumb('api', (rec.method || rec.api) + ' ' + rec.route + ' ' + (status || (err ? 'fail' : 'ok')));
-      emit(ev);
+      } as EventInput);
     },
   };
 
@@ -246,12 +242,10 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     emit({ type: 'js_error', kind: 'page_not_found', message: 'page not found: ' + urlTemplate(String(r && r.path)), breadcrumbs: s.bc.slice(-10) }),
   );
   on<{ level?: number }>('MemoryWarning', (r) => {
-    const ev: EventInput = { type: 'memory_warning' };
-    if (r && typeof r.level === 'number') ev.level = r.level;
     s.m++;
     crumb('memory', 'warning');
     session.save();
-    emit(ev);
+    emit({ type: 'memory_warning', level: r && typeof r.level === 'number' ? r.level : undefined });
   });
   on('AppHide', ctx.appHide);
   on('AppShow', ctx.appShow);
