@@ -1,7 +1,7 @@
 /**
- * The quiet-day rig can fail: the same day rig (platform on the simulator's clock), started at
- * 13:00 simulated, with a latency spike injected at 14:00 raises the scenario's alert within the
- * simulated hour.
+ * The quiet-day rig can fail: the same day rig (platform on the simulator's clock) with a latency
+ * spike injected at 14:00 simulated raises the scenario's alert within the hour, and an SOS nobody
+ * answers pages at the real limits (30 s, 60 s) counted in simulated seconds.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,9 +2,9 @@
  * Demo acceptance: a quiet run over a full simulated day raises no alert. The platform lives on
  * the simulator's clock (day mode), so its 5 min / 15 min / 1 h windows, its daily metrics, the
  * night trough (too few samples to judge) and the morning ramp all happen, with sessions per
- * simulated hour from the daily rhythm: 200 users, 3 sessions an hour each at the peak. The
+ * simulated hour from the daily rhythm: 120 users, 3 sessions an hour each at the peak. The
  * clock waits for the traffic, so a loaded machine takes longer rather than thinning the day.
- * And the rig can fail: the same rig with a fault injected at 14:00 raises its alert.
+ * That the same rig can fail: day-fault.int.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
