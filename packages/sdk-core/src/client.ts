@@ -27,9 +27,9 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
   const clock = options.clock || defaultClock;
   const random = options.random || Math.random;
   const storage = options.storage;
-  const qKey = o.prefix + 'q';
-  const cfgKey = o.prefix + 'cfg';
-  const queue = boundedQueue(o.queue);
+  const qKey = o.prefix_ + 'q';
+  const cfgKey = o.prefix_ + 'cfg';
+  const queue = boundedQueue(o.queue_);
   const dropped = zeroDrops();
   let unreported = zeroDrops();
   let pendingDrops = false;
@@ -87,7 +87,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
       const cfg = storage.get(cfgKey);
       if (cfg) remote = Object.assign(remote, JSON.parse(cfg) as RemoteConfig);
       const text = storage.get(qKey);
-      if (text) drop('queue_full', queue.load(text));
+      if (text) drop('queue_full', queue.load_(text));
     } catch (e) {
       fault('load', e);
     }
@@ -104,9 +104,9 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
       clock.clearTimeout(persistTimer);
       persistTimer = undefined;
       // on a full storage keep as much as fits, high priority first; the rest stays in memory
-      for (let max = queue.size(); max > 0; max = max >> 1) {
+      for (let max = queue.size_(); max > 0; max = max >> 1) {
         try {
-          return storage.set(qKey, queue.serialize(max));
+          return storage.set(qKey, queue.serialize_(max));
         } catch {
           st.persistErrors++;
         }
@@ -132,11 +132,11 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
 
   function schedule(): void {
     // a full pipe is resumed by the completion of a request
-    if (!canSend() || inFlight >= o.maxInFlight) return;
+    if (!canSend() || inFlight >= o.maxInFlight_) return;
     if (now() < backoffUntil) return setTimer(backoffUntil - now());
-    const idle = queue.idle(o.batchSize);
-    if (idle >= o.batchSize) setTimer(0);
-    else if (idle > 0 || pendingDrops) setTimer(o.flushIntervalMs);
+    const idle = queue.idle_(o.batchSize_);
+    if (idle >= o.batchSize_) setTimer(0);
+    else if (idle > 0 || pendingDrops) setTimer(o.flushIntervalMs_);
   }
 
   function notify(): void {
@@ -147,14 +147,14 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
   function pump(): void {
     try {
       ensureLoaded();
-      drop('expired', queue.expire(now()));
+      drop('expired', queue.expire_(now()));
       if (!canSend()) return;
       reportDrops();
-      while (inFlight < o.maxInFlight && now() >= backoffUntil && queue.idle(1) > 0) {
-        const items = queue.take(o.batchSize, o.maxBatchBytes - 1024);
+      while (inFlight < o.maxInFlight_ && now() >= backoffUntil && queue.idle_(1) > 0) {
+        const items = queue.take_(o.batchSize_, o.maxBatchBytes_ - 1024);
         const first = items[0] as QueueItem;
-        if (items.length === 1 && first.b > o.maxBatchBytes - 1024) {
-          queue.remove(items);
+        if (items.length === 1 && first.b > o.maxBatchBytes_ - 1024) {
+          queue.remove_(items);
           drop('too_large');
         } else void send(items);
       }
@@ -166,7 +166,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
 
   function reportDrops(): void {
     const t = now();
-    if (!pendingDrops || t - lastDropReport < o.dropReportIntervalMs) return;
+    if (!pendingDrops || t - lastDropReport < o.dropReportIntervalMs_) return;
     lastDropReport = t;
     const ev = dropReportEvent(unreported, newEventId(t, random), t);
     unreported = zeroDrops();
@@ -179,7 +179,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
     st.requests++;
     let out: Outcome;
     try {
-      const body = o.head + ',"sentAt":' + now() + (ctx ? ',"ctx":' + JSON.stringify(ctx) : '') + ',"events":[' + items.map((it) => it.s).join(',') + ']}';
+      const body = o.head_ + ',"sentAt":' + now() + (ctx ? ',"ctx":' + JSON.stringify(ctx) : '') + ',"events":[' + items.map((it) => it.s).join(',') + ']}';
       out = await sendBatch(makeRequest, o, options, clock, body);
     } catch (e) {
       fault('send', e);
@@ -200,14 +200,14 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
   function settle(items: QueueItem[], out: Outcome): void {
     st.lastStatus = out.status;
     if (out.kind === 'retry') {
-      queue.release(items);
+      queue.release_(items);
       st.retries++;
       networkBackoff = out.network;
-      const d = backoffDelay(++attempt, o.retry.baseMs, o.retry.maxMs, random, out.retryAfterMs);
+      const d = backoffDelay(++attempt, o.retry_.baseMs, o.retry_.maxMs, random, out.retryAfterMs);
       backoffUntil = now() + d;
       return log(`status ${out.status}, retry in ${Math.round(d)} ms`);
     }
-    queue.remove(items);
+    queue.remove_(items);
     if (out.kind === 'drop') {
       drop('rejected', items.length);
       return log(`status ${out.status}: ${items.length} events refused`);
@@ -233,11 +233,11 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
   // ---- capture ----
   function enqueue(item: QueueItem): void {
     if (consent === 'pending') {
-      if (held.length < o.queue.maxEntries) held.push(item);
+      if (held.length < o.queue_.maxEntries) held.push(item);
       else drop('queue_full');
       return;
     }
-    drop('queue_full', queue.add(item));
+    drop('queue_full', queue.add_(item));
     markDirty();
     schedule();
   }
@@ -274,7 +274,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
       const clean = scrubEvent(out);
       clean.id = id;
       const item = makeItem(clean, priorityOf(clean), t);
-      if (item.b > o.maxBatchBytes - 1024) return drop('too_large');
+      if (item.b > o.maxBatchBytes_ - 1024) return drop('too_large');
       enqueue(item);
       return id;
     } catch (e) {
@@ -290,7 +290,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
       let done = false;
       let h: unknown;
       const check = (): void => {
-        const empty = queue.size() === 0 && inFlight === 0 && (consent !== 'pending' || held.length === 0);
+        const empty = queue.size_() === 0 && inFlight === 0 && (consent !== 'pending' || held.length === 0);
         const stuck = inFlight === 0 && (!canSend() || backoffUntil > deadline);
         if (done || (!empty && !stuck && now() < deadline)) return;
         done = true;
@@ -315,7 +315,7 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
     consent = c;
     if (c === 'granted') for (const it of held.splice(0)) enqueue(it);
     if (c === 'denied') {
-      drop('consent', held.splice(0).length + queue.remove());
+      drop('consent', held.splice(0).length + queue.remove_());
       persist();
     }
     schedule();
@@ -324,9 +324,9 @@ export function createClient(options: ClientOptions, makeRequest: MakeRequest): 
 
   function stats(): ClientStats {
     ensureLoaded();
-    drop('expired', queue.expire(now()));
+    drop('expired', queue.expire_(now()));
     return Object.assign({}, st, {
-      queued: queue.size() + held.length,
+      queued: queue.size_() + held.length,
       inFlight,
       dropped: Object.assign({}, dropped),
       enabled: localEnabled && !remoteDisabled(),

@@ -37,23 +37,23 @@ export function makeItem(event: MgEvent, p: 1 | 2, now: number): QueueItem {
 }
 
 export interface BoundedQueue {
-  size(): number;
+  size_(): number;
   /** Adds the item; returns how many events were lost (evicted, or the item itself refused). */
-  add(item: QueueItem): number;
+  add_(item: QueueItem): number;
   /** Drops idle items older than maxAgeMs; returns how many. */
-  expire(now: number): number;
+  expire_(now: number): number;
   /** How many items are idle (not in flight), counting no further than `max`. */
-  idle(max?: number): number;
+  idle_(max?: number): number;
   /** Takes up to `count` idle items within `maxBytes` (high priority first, then oldest), marking them in flight. */
-  take(count: number, maxBytes: number): QueueItem[];
-  release(items: QueueItem[]): void;
+  take_(count: number, maxBytes: number): QueueItem[];
+  release_(items: QueueItem[]): void;
   /** Removes these items (all when none are given); returns how many were removed. */
-  remove(items?: QueueItem[]): number;
+  remove_(items?: QueueItem[]): number;
   /** Puts stored items (one line each, as `serialize` wrote them) before the current ones, skipping
    * damaged lines and ids already queued; returns how many were lost to the limits. */
-  load(text: string): number;
+  load_(text: string): number;
   /** One line per item: `t p json` (JSON text never contains a raw newline); at most `max`, high priority first. */
-  serialize(max: number): string;
+  serialize_(max: number): string;
 }
 
 const order = (a: QueueItem, b: QueueItem): number => b.p - a.p || a.t - b.t;
@@ -86,15 +86,15 @@ export function boundedQueue(limits: QueueLimits): BoundedQueue {
   };
 
   return {
-    size: () => items.length,
-    add,
-    expire: (now) => remove(idle().filter((it) => it.t < now - limits.maxAgeMs)),
-    idle(max) {
+    size_: () => items.length,
+    add_: add,
+    expire_: (now) => remove(idle().filter((it) => it.t < now - limits.maxAgeMs)),
+    idle_(max) {
       let n = 0;
       for (const it of items) if (!it.f && ++n === max) break;
       return n;
     },
-    take(count, maxBytes) {
+    take_(count, maxBytes) {
       const out: QueueItem[] = [];
       let sum = 0;
       for (const it of idle().sort(order)) {
@@ -109,11 +109,11 @@ export function boundedQueue(limits: QueueLimits): BoundedQueue {
       for (const it of out) it.f = true;
       return out;
     },
-    release(list) {
+    release_(list) {
       for (const it of list) it.f = false;
     },
-    remove,
-    load(text) {
+    remove_: remove,
+    load_(text) {
       const current = items;
       const known: Record<string, 1> = {};
       for (const it of current) known[it.id] = 1;
@@ -138,7 +138,7 @@ export function boundedQueue(limits: QueueLimits): BoundedQueue {
       for (const it of current) lost += add(it);
       return lost;
     },
-    serialize: (max) =>
+    serialize_: (max) =>
       items
         .slice()
         .sort(order)

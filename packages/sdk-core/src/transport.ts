@@ -14,7 +14,7 @@ export type Outcome =
 export async function sendBatch(makeRequest: MakeRequest, o: Normalized, options: ClientOptions, clock: Clock, body: string): Promise<Outcome> {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-mgops-key': String(options.key) };
   let sent: string | Uint8Array = body;
-  if (options.compress && body.length >= o.compressMinBytes) {
+  if (options.compress && body.length >= o.compressMinBytes_) {
     try {
       const z = await options.compress(body);
       // gzip only when it pays: at least 10 % smaller
@@ -28,13 +28,13 @@ export async function sendBatch(makeRequest: MakeRequest, o: Normalized, options
   }
   const res = await new Promise<TransportResponse | undefined>((resolve) => {
     // the platform should time out by itself; this guard covers one that never answers
-    const h = clock.setTimeout(() => resolve(undefined), o.requestTimeoutMs + 1000);
+    const h = clock.setTimeout(() => resolve(undefined), o.requestTimeoutMs_ + 1000);
     const done = (r?: TransportResponse): void => {
       clock.clearTimeout(h);
       resolve(r);
     };
     try {
-      makeRequest({ url: o.url, body: sent, headers, timeoutMs: o.requestTimeoutMs }).then(done, () => done());
+      makeRequest({ url: o.url_, body: sent, headers, timeoutMs: o.requestTimeoutMs_ }).then(done, () => done());
     } catch {
       done();
     }

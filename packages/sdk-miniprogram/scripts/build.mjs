@@ -2,15 +2,26 @@
 // Builds the mini-program bundle: one ES2017 CommonJS file with the core and the masking rules
 // inlined (zero runtime dependencies), for `main` and for DevTools "build npm" (`miniprogram`).
 // esbuild bundles and minifies; terser then compresses and mangles once more (≈ 5 % less gzip).
+// Internal members end in `_` (`queue.take_`, `ctx.emit_`): terser shortens those property names;
+// every other name — the public API of types/index.d.ts, the wire format of the protocol, wx's
+// names, whatever is persisted in storage — stays as written. The build fails if a public or wire
+// name ends in `_` (it would be mangled) or if a `_` member survives in the bundle.
 // `--split` prints where the bytes go: each module's share of the esbuild-minified bundle.
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const INTERNAL = /^[A-Za-z$][\w$]*_$/;
+// the names users and the collector see: declared members there must never match INTERNAL
+const PUBLIC = ['types/index.d.ts', 'src/types.ts', '../sdk-core/src/types.ts', '../protocol/src/events.ts', '../protocol/src/envelope.ts'];
+for (const file of PUBLIC) {
+  const bad = [...readFileSync(join(root, file), 'utf8').matchAll(/\b([A-Za-z$][\w$]*_)\??\s*[:(]/g)].map((m) => m[1]);
+  if (bad.length) throw new Error(`${file}: public or wire names ending in _ would be mangled: ${bad.join(', ')}`);
+}
 mkdirSync(join(root, 'dist'), { recursive: true });
 const result = await build({
   entryPoints: [join(root, 'src/main.ts')],
@@ -33,9 +44,11 @@ const min = await minify(bundled, {
   ecma: 2017,
   toplevel: true,
   compress: { passes: 2, pure_getters: true },
-  mangle: { toplevel: true },
+  mangle: { toplevel: true, properties: { regex: INTERNAL } },
   format: { comments: false },
 });
+const left = min.code.match(/\.[A-Za-z$][\w$]*_\b/g);
+if (left) throw new Error(`internal members left unmangled in the bundle: ${[...new Set(left)].join(', ')}`);
 writeFileSync(join(root, 'dist/index.js'), min.code);
 copyFileSync(join(root, 'types/index.d.ts'), join(root, 'dist/index.d.ts'));
 console.log('built dist/index.js');

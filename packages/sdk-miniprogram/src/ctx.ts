@@ -2,17 +2,17 @@
 import type { EventInput } from '@mgops/sdk-core';
 
 export interface Ctx {
-  now(): number;
-  emit(ev: EventInput): void;
-  fault(e: unknown): void;
-  crumb(c: string, m: string): void;
+  now_(): number;
+  emit_(ev: EventInput): void;
+  fault_(e: unknown): void;
+  crumb_(c: string, m: string): void;
   /** an error thrown by an App/Page/Component method (re-thrown to the host after this) */
-  methodError(e: unknown, method: string): void;
-  pageShown(route: string): void;
-  pageReady(route: string, loadAt: number): void;
-  appShow(): void;
-  appHide(): void;
+  methodError_(e: unknown, method: string): void;
+  pageShown_(route: string): void;
+  pageReady_(route: string, loadAt: number): void;
+  appShow_(): void;
+  appHide_(): void;
   /** App onError / onUnhandledRejection, used only where wx.onError / wx.onUnhandledRejection are missing */
-  appError(kind: 'error' | 'unhandledrejection', e: unknown): void;
-  slowMs: number;
+  appError_(kind: 'error' | 'unhandledrejection', e: unknown): void;
+  slowMs_: number;
 }

@@ -4,10 +4,10 @@
  * relative to the package, a fingerprint, and a message cleaned of free text.
  */
 export interface Frame {
-  fn: string;
-  file: string;
-  line: number;
-  col: number;
+  fn_: string;
+  file_: string;
+  line_: number;
+  col_: number;
 }
 
 const V8 = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$/;
@@ -26,7 +26,7 @@ export function parseFrames(stack: string): Frame[] {
   for (const line of stack.split('\n')) {
     const m = V8.exec(line) || JSC.exec(line);
     if (!m || out.length >= 30) continue;
-    out.push({ fn: m[1] || '?', file: shortFile(m[2] || ''), line: +(m[3] || 0), col: +(m[4] || 0) });
+    out.push({ fn_: m[1] || '?', file_: shortFile(m[2] || ''), line_: +(m[3] || 0), col_: +(m[4] || 0) });
   }
   return out;
 }
@@ -44,9 +44,9 @@ export function cleanMessage(msg: string): string {
 }
 
 export interface ErrorInfo {
-  message: string;
-  stack?: string;
-  fingerprint: string;
+  message_: string;
+  stack_?: string;
+  fingerprint_: string;
 }
 
 function hash(s: string): string {
@@ -93,11 +93,11 @@ function parse(e: unknown): ErrorInfo {
   }
   const frames = parseFrames(stack);
   message = cleanMessage(message.replace(/^Uncaught /, '')) || 'unknown error';
-  const top = frames.slice(0, 3).map((f) => f.fn + '@' + f.file).join('|');
+  const top = frames.slice(0, 3).map((f) => f.fn_ + '@' + f.file_).join('|');
   const info: ErrorInfo = {
-    message,
-    fingerprint: hash(message.replace(/\d+/g, '#') + '|' + top),
+    message_: message,
+    fingerprint_: hash(message.replace(/\d+/g, '#') + '|' + top),
   };
-  if (frames.length) info.stack = frames.map((f) => `at ${f.fn} (${f.file}:${f.line}:${f.col})`).join('\n');
+  if (frames.length) info.stack_ = frames.map((f) => `at ${f.fn_} (${f.file_}:${f.line_}:${f.col_})`).join('\n');
   return info;
 }

@@ -9,23 +9,23 @@ import { newEventId, type EventInput } from '@mgops/sdk-core';
 import type { FunnelStepDecl } from './types.js';
 
 interface Run {
-  run: string;
-  idx: number;
-  at: number;
-  sid?: string;
+  run_: string;
+  idx_: number;
+  at_: number;
+  sid_?: string;
 }
 
 export const EXIT_STEP = '(exit)';
 
 export interface Funnels {
   /** Records a step; false when the funnel or step is not configured. */
-  step(name: string, step: string): boolean;
+  step_(name: string, step: string): boolean;
   /** A page was shown: the steps bound to it. */
-  page(route: string): void;
-  expire(): void;
-  snapshot(): Record<string, [string, number]>;
+  page_(route: string): void;
+  expire_(): void;
+  snapshot_(): Record<string, [string, number]>;
   /** Runs left open by the previous session (the app was ended in the middle): reported as exits. */
-  restore(open: Record<string, [string, number]>, sid: string): void;
+  restore_(open: Record<string, [string, number]>, sid: string): void;
 }
 
 export function createFunnels(
@@ -44,15 +44,15 @@ export function createFunnels(
     for (const s of list) if (typeof s !== 'string' && s.page) (pages[s.page] = pages[s.page] || []).push([name, s.step]);
   }
   const exit = (name: string, r: Run): void => {
-    const ev: EventInput = { type: 'funnel_step', funnel: name, step: EXIT_STEP, index: r.idx, attrs: { run: r.run, after: (steps[name] || [])[r.idx] || '' } };
-    if (r.sid) ev.sid = r.sid;
+    const ev: EventInput = { type: 'funnel_step', funnel: name, step: EXIT_STEP, index: r.idx_, attrs: { run: r.run_, after: (steps[name] || [])[r.idx_] || '' } };
+    if (r.sid_) ev.sid = r.sid_;
     delete runs[name];
     emit(ev);
   };
   const expire = (): void => {
     for (const name in runs) {
       const r = runs[name] as Run;
-      if (r.at < now() - timeoutMs) exit(name, r);
+      if (r.at_ < now() - timeoutMs) exit(name, r);
     }
   };
   const step = (name: string, step: string): boolean => {
@@ -61,32 +61,32 @@ export function createFunnels(
     if (!list || idx < 0) return false;
     expire();
     let r = runs[name];
-    if (r && idx <= r.idx) {
+    if (r && idx <= r.idx_) {
       exit(name, r);
       r = undefined;
     }
-    if (!r) r = runs[name] = { run: newEventId(now(), random).slice(-10), idx, at: 0 };
-    r.idx = idx;
-    r.at = now();
+    if (!r) r = runs[name] = { run_: newEventId(now(), random).slice(-10), idx_: idx, at_: 0 };
+    r.idx_ = idx;
+    r.at_ = now();
     if (idx === list.length - 1) delete runs[name];
-    emit({ type: 'funnel_step', funnel: name, step, index: idx, attrs: { run: r.run } });
+    emit({ type: 'funnel_step', funnel: name, step, index: idx, attrs: { run: r.run_ } });
     return true;
   };
   return {
-    step,
-    page(route) {
+    step_: step,
+    page_(route) {
       for (const [name, s] of pages[route] || []) step(name, s);
     },
-    expire,
-    snapshot() {
+    expire_: expire,
+    snapshot_() {
       const out: Record<string, [string, number]> = {};
-      for (const name in runs) out[name] = [(runs[name] as Run).run, (runs[name] as Run).idx];
+      for (const name in runs) out[name] = [(runs[name] as Run).run_, (runs[name] as Run).idx_];
       return out;
     },
-    restore(open, sid) {
+    restore_(open, sid) {
       for (const name in open) {
         const v = open[name];
-        if (v && steps[name]) exit(name, { run: v[0], idx: v[1], at: 0, sid });
+        if (v && steps[name]) exit(name, { run_: v[0], idx_: v[1], at_: 0, sid_: sid });
       }
     },
   };

@@ -10,8 +10,8 @@ import type { AnyFn, Dict } from './types.js';
 type Hook = (self: Dict, args: unknown[]) => void;
 
 interface PageState {
-  load: number;
-  show: number;
+  load_: number;
+  show_: number;
 }
 
 const states = new WeakMap<object, PageState>();
@@ -28,15 +28,15 @@ function method(ctx: Ctx, name: string, fn: AnyFn | undefined, before?: Hook, ui
     try {
       if (before) before(self, args);
       const ev = args[0] as Dict | undefined;
-      if (ui && ev && typeof ev === 'object' && typeof ev.type === 'string' && 'currentTarget' in ev) ctx.crumb('ui', ev.type + ' ' + name);
+      if (ui && ev && typeof ev === 'object' && typeof ev.type === 'string' && 'currentTarget' in ev) ctx.crumb_('ui', ev.type + ' ' + name);
     } catch (e) {
-      ctx.fault(e);
+      ctx.fault_(e);
     }
     if (!fn) return undefined;
     try {
       return fn.apply(this, args);
     } catch (e) {
-      ctx.methodError(e, name);
+      ctx.methodError_(e, name);
       throw e;
     }
   };
@@ -54,14 +54,14 @@ function pathNames(paths: unknown): string[] {
 
 function watchSetData(ctx: Ctx, self: Dict, route: string): void {
   const report = (duration: number, paths: string[]): void => {
-    if (duration >= ctx.slowMs) ctx.emit({ type: 'slow_set_data', page: route, duration: Math.round(duration), paths });
+    if (duration >= ctx.slowMs_) ctx.emit_({ type: 'slow_set_data', page: route, duration: Math.round(duration), paths });
   };
   if (typeof self.setUpdatePerformanceListener === 'function') {
     (self.setUpdatePerformanceListener as AnyFn).call(self, { withDataPaths: true }, (r: Dict) => {
       try {
         report(Number(r.updateEndTimestamp) - Number(r.pendingStartTimestamp), pathNames(r.dataPaths));
       } catch (e) {
-        ctx.fault(e);
+        ctx.fault_(e);
       }
     });
     return;
@@ -69,13 +69,13 @@ function watchSetData(ctx: Ctx, self: Dict, route: string): void {
   const setData = self.setData;
   if (typeof setData !== 'function') return;
   self.setData = function (this: unknown, data: unknown, cb?: AnyFn) {
-    const t0 = ctx.now();
+    const t0 = ctx.now_();
     const keys = data && typeof data === 'object' ? Object.keys(data) : [];
     return (setData as AnyFn).call(this, data, function (this: unknown, ...a: unknown[]) {
       try {
-        report(ctx.now() - t0, pathNames(keys));
+        report(ctx.now_() - t0, pathNames(keys));
       } catch (e) {
-        ctx.fault(e);
+        ctx.fault_(e);
       }
       if (cb) return cb.apply(this, a);
     });
@@ -84,26 +84,26 @@ function watchSetData(ctx: Ctx, self: Dict, route: string): void {
 
 function view(ctx: Ctx, self: Dict): void {
   const st = states.get(self);
-  if (!st || !st.show) return;
-  ctx.emit({ type: 'page_view', page: routeOf(self), dwell: Math.max(0, ctx.now() - st.show) });
-  st.show = 0;
+  if (!st || !st.show_) return;
+  ctx.emit_({ type: 'page_view', page: routeOf(self), dwell: Math.max(0, ctx.now_() - st.show_) });
+  st.show_ = 0;
 }
 
 function pageHooks(ctx: Ctx): Record<string, Hook> {
   return {
     onLoad: (self) => {
       const route = routeOf(self);
-      states.set(self, { load: ctx.now(), show: 0 });
+      states.set(self, { load_: ctx.now_(), show_: 0 });
       watchSetData(ctx, self, route);
     },
     onShow: (self) => {
       const st = states.get(self);
-      if (st) st.show = ctx.now();
-      ctx.pageShown(routeOf(self));
+      if (st) st.show_ = ctx.now_();
+      ctx.pageShown_(routeOf(self));
     },
     onReady: (self) => {
       const st = states.get(self);
-      if (st) ctx.pageReady(routeOf(self), st.load);
+      if (st) ctx.pageReady_(routeOf(self), st.load_);
     },
     onHide: (self) => view(ctx, self),
     onUnload: (self) => view(ctx, self),
@@ -154,10 +154,10 @@ export function instrumentApp(ctx: Ctx, opts: Dict): Dict {
       ctx,
       opts,
       {
-        onShow: () => ctx.appShow(),
-        onHide: () => ctx.appHide(),
-        onError: (_s, a) => ctx.appError('error', a[0]),
-        onUnhandledRejection: (_s, a) => ctx.appError('unhandledrejection', (a[0] as Dict | undefined)?.reason),
+        onShow: () => ctx.appShow_(),
+        onHide: () => ctx.appHide_(),
+        onError: (_s, a) => ctx.appError_('error', a[0]),
+        onUnhandledRejection: (_s, a) => ctx.appError_('unhandledrejection', (a[0] as Dict | undefined)?.reason),
       },
       ['onShow', 'onHide'],
     ),

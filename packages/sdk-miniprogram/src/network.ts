@@ -14,18 +14,18 @@ export const APIS = 'request uploadFile downloadFile callFunction callContainer'
 export const CLOUD: Partial<Record<Api, 1>> = { callFunction: 1, callContainer: 1 };
 
 export interface CallRecord {
-  api: Api;
-  t0: number;
-  route: string;
-  method?: string;
-  reqBytes?: number;
+  api_: Api;
+  t0_: number;
+  route_: string;
+  method_?: string;
+  reqBytes_?: number;
 }
 
 export interface NetHooks {
-  now(): number;
-  ignored(url: string): boolean;
-  done(rec: CallRecord, res: Dict | undefined, err: Dict | undefined): void;
-  fault(e: unknown): void;
+  now_(): number;
+  ignored_(url: string): boolean;
+  done_(rec: CallRecord, res: Dict | undefined, err: Dict | undefined): void;
+  fault_(e: unknown): void;
 }
 
 /** Size of a body: text length, ArrayBuffer bytes, or the length of a JSON value's text (never the text itself). */
@@ -41,14 +41,14 @@ function size(v: unknown): number | undefined {
 
 function begin(api: Api, o: Dict, h: NetHooks): CallRecord | undefined {
   const url = typeof o.url === 'string' ? o.url : typeof o.path === 'string' ? o.path : '';
-  if (api !== 'callFunction' && (!url || h.ignored(url))) return undefined;
+  if (api !== 'callFunction' && (!url || h.ignored_(url))) return undefined;
   const fn = api === 'callFunction';
   return {
-    api,
-    t0: h.now(),
-    route: fn ? String(o.name || '?') : urlTemplate(url),
-    method: fn ? undefined : String(o.method || (api === 'uploadFile' ? 'POST' : 'GET')).toUpperCase(),
-    reqBytes: size(o.data),
+    api_: api,
+    t0_: h.now_(),
+    route_: fn ? String(o.name || '?') : urlTemplate(url),
+    method_: fn ? undefined : String(o.method || (api === 'uploadFile' ? 'POST' : 'GET')).toUpperCase(),
+    reqBytes_: size(o.data),
   };
 }
 
@@ -61,15 +61,15 @@ export function wrapCall(api: Api, orig: AnyFn, h: NetHooks): AnyFn {
     try {
       if (o && typeof o === 'object') rec = begin(api, o, h);
     } catch (e) {
-      h.fault(e);
+      h.fault_(e);
     }
     if (!rec || !o) return orig.apply(this, args);
     const r = rec;
     const end = (res: Dict | undefined, err: Dict | undefined): void => {
       try {
-        h.done(r, res, err);
+        h.done_(r, res, err);
       } catch (e) {
-        h.fault(e);
+        h.fault_(e);
       }
     };
     if (CLOUD[api] && !o.success && !o.fail && !o.complete) {

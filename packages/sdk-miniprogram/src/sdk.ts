@@ -96,7 +96,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   );
   const fault = (e: unknown): void => client.recordError('hook', e);
   const session = createSession(storage, now, newEventId(now(), o.random));
-  const s = session.s;
+  const s = session.s_;
   const codeKeys = o.codeKeys || ['code', 'errcode', 'errCode', 'ret'];
   const okCodes = o.okCodes || [0, '0'];
   const ignore = (o.ignoreUrls || []).concat([o.endpoint]);
@@ -110,7 +110,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     if (ev.page === undefined && s.pg) ev.page = s.pg;
     client.capture(ev);
   };
-  const crumb = session.crumb;
+  const crumb = session.crumb_;
   const timing = createTiming(wx, clock, now(), o.perfWaitMs || 3000, emit, fault);
   const funnels = createFunnels(o.funnels || {}, o.funnelTimeoutMs || 1_800_000, now, emit, o.random);
 
@@ -123,8 +123,8 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     }
     const info = errorInfo(e);
     // fields left undefined are dropped by the core's scrub
-    const ev = { type: 'js_error', kind, message: info.message, fingerprint: info.fingerprint, stack: info.stack, breadcrumbs: s.bc.slice(-10), attrs: method ? { method } : undefined } as EventInput;
-    crumb('error', info.message.slice(0, 80));
+    const ev = { type: 'js_error', kind, message: info.message_, fingerprint: info.fingerprint_, stack: info.stack_, breadcrumbs: s.bc.slice(-10), attrs: method ? { method } : undefined } as EventInput;
+    crumb('error', info.message_.slice(0, 80));
     emit(ev);
   };
 
@@ -142,81 +142,81 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   };
 
   const ctx: Ctx = {
-    now,
-    emit,
-    fault,
-    crumb,
-    slowMs: o.slowSetDataMs || 50,
-    methodError: (e, method) => jsError('method', e, method),
-    pageShown: (route) => {
+    now_: now,
+    emit_: emit,
+    fault_: fault,
+    crumb_: crumb,
+    slowMs_: o.slowSetDataMs || 50,
+    methodError_: (e, method) => jsError('method', e, method),
+    pageShown_: (route) => {
       s.pg = route;
       crumb('nav', route);
-      funnels.page(route);
-      session.save();
+      funnels.page_(route);
+      session.save_();
     },
-    pageReady: timing.pageReady,
-    appShow: () => {
+    pageReady_: timing.pageReady_,
+    appShow_: () => {
       if (!hidden) return;
       hidden = false;
       s.c = 0;
       s.fr = undefined;
       crumb('app', 'show');
-      funnels.expire();
-      session.save();
+      funnels.expire_();
+      session.save_();
       updateConsent();
     },
-    appHide: () => {
+    appHide_: () => {
       if (hidden) return;
       hidden = true;
       s.c = 1;
-      s.fr = funnels.snapshot();
+      s.fr = funnels.snapshot_();
       crumb('app', 'hide');
-      session.save();
+      session.save_();
       client.persist();
       // WeChat interrupts requests 5 s after the app goes to the background
       void client.flush(4000);
     },
-    appError: (kind, e) => {
+    appError_: (kind, e) => {
       // App onError / onUnhandledRejection only where wx.onError / wx.onUnhandledRejection are missing
       if (!listening[kind === 'error' ? 'Error' : 'UnhandledRejection']) jsError(kind, e);
     },
   };
 
   const net: NetHooks = {
-    now,
-    fault,
-    ignored: (url) => ignore.some((p) => (typeof p === 'string' ? url.indexOf(p) === 0 : p.test(url))),
-    done: (rec, res, err) => {
+    now_: now,
+    fault_: fault,
+    ignored_: (url) => ignore.some((p) => (typeof p === 'string' ? url.indexOf(p) === 0 : p.test(url))),
+    done_: (rec, res, err) => {
       const status = res && typeof res.statusCode === 'number' ? res.statusCode : undefined;
-      const data = res && (rec.api === 'callFunction' ? res.result : res.data);
+      const data = res && (rec.api_ === 'callFunction' ? res.result : res.data);
       const code = err && err.errCode !== undefined ? (err.errCode as number) : businessCode(data, codeKeys);
       const rb = res && headerLength(res.header);
-      crumb('api', (rec.method || rec.api) + ' ' + rec.route + ' ' + (status || (err ? 'fail' : 'ok')));
+      crumb('api', (rec.method_ || rec.api_) + ' ' + rec.route_ + ' ' + (status || (err ? 'fail' : 'ok')));
       // fields left undefined are dropped by the core's scrub
       emit({
         type: 'api_request',
         side: 'client',
-        api: rec.api,
-        route: rec.route,
-        duration: Math.max(0, now() - rec.t0),
+        api: rec.api_,
+        route: rec.route_,
+        duration: Math.max(0, now() - rec.t0_),
         ok: !err && !(Number(status) >= 400) && (code === undefined || okCodes.indexOf(code) >= 0),
-        method: rec.method,
+        method: rec.method_,
         status,
         code,
         errMsg: err && cleanMessage(String(err.errMsg || 'fail')),
-        reqBytes: rec.reqBytes,
+        reqBytes: rec.reqBytes_,
         resBytes: rb === undefined ? bodySize(data) : rb,
       } as EventInput);
     },
   };
 
   // ---- the previous session: a crash if it did not end cleanly ----
-  const prev = session.prev;
+  const prev = session.prev_;
   client.setSession(s.sid);
   if (prev && prev.c === 0)
     emit({ type: 'crash', sid: prev.sid, page: prev.pg, reason: prev.m > 0 ? 'oom_suspected' : 'abnormal_exit', lastPage: prev.pg, lastActive: prev.la, crashedSid: prev.sid, breadcrumbs: prev.bc });
-  if (prev && prev.fr) funnels.restore(prev.fr, prev.sid);
-  session.save();
+  if (prev && prev.fr) funnels.restore_(prev.fr, prev.sid);
+  session.save_();
 
   // ---- global listeners ----
   const w = wx as unknown as Record<string, AnyFn | undefined>;
@@ -244,11 +244,11 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   on<{ level?: number }>('MemoryWarning', (r) => {
     s.m++;
     crumb('memory', 'warning');
-    session.save();
+    session.save_();
     emit({ type: 'memory_warning', level: r && typeof r.level === 'number' ? r.level : undefined });
   });
-  on('AppHide', ctx.appHide);
-  on('AppShow', ctx.appShow);
+  on('AppHide', ctx.appHide_);
+  on('AppShow', ctx.appShow_);
   const setNet = (type: unknown): void => {
     const dc = deviceContext(wx);
     dc.network = String(type).slice(0, 16);
@@ -327,7 +327,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
         emit({ type: 'sos', sosId, action: 'triggered' });
         void client.flush(4000);
       }),
-    funnel: (name, step) => safe(() => void funnels.step(String(name), String(step))),
+    funnel: (name, step) => safe(() => void funnels.step_(String(name), String(step))),
     setUser: (id) => {
       if (id === undefined) return client.setUser(undefined), true;
       const ok = typeof id === 'string' && ID.test(id) && !/^\d+$/.test(id) && maskString(id) === id;
@@ -348,7 +348,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     destroy: () => {
       onDestroy();
       for (const r of restores.splice(0)) safe(r);
-      timing.stop();
+      timing.stop_();
       return client.close(2000).then(() => undefined);
     },
   } as SdkApi;

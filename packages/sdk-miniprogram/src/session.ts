@@ -30,12 +30,12 @@ export interface SessionState {
 }
 
 export interface Session {
-  s: SessionState;
+  s_: SessionState;
   /** the previous session as stored (read once, at cold start) */
-  prev: SessionState | null;
-  crumb(c: string, m: string): void;
+  prev_: SessionState | null;
+  crumb_(c: string, m: string): void;
   /** Saves the state (at lifecycle points only: storage writes are synchronous). */
-  save(): void;
+  save_(): void;
 }
 
 const KEY = 'mgops_s';
@@ -51,14 +51,14 @@ export function createSession(store: StoragePort | undefined, now: () => number,
   }
   const s: SessionState = { sid, la: now(), c: 0, m: 0, bc: [] };
   return {
-    s,
-    prev,
-    crumb(c, m) {
+    s_: s,
+    prev_: prev,
+    crumb_(c, m) {
       // masked when recorded: breadcrumbs are stored on the device
       s.bc.push({ t: now(), c, m: maskString(m.slice(0, 200)) });
       if (s.bc.length > 20) s.bc.shift();
     },
-    save() {
+    save_() {
       s.la = now();
       try {
         if (store) store.set(KEY, JSON.stringify(s));

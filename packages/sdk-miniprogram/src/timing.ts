@@ -9,19 +9,19 @@
 import type { Clock, EventInput } from '@mgops/sdk-core';
 import type { PerfEntry, Wx } from './types.js';
 
-type Entry = PerfEntry & { used?: boolean };
+type Entry = PerfEntry & { used_?: boolean };
 
 interface PendingLoad {
-  route: string;
-  lifecycle: number;
-  first: boolean;
+  route_: string;
+  lifecycle_: number;
+  first_: boolean;
   /** use lifecycle timing from then on */
-  until: number;
+  until_: number;
 }
 
 export interface Timing {
-  pageReady(route: string, loadAt: number): void;
-  stop(): void;
+  pageReady_(route: string, loadAt: number): void;
+  stop_(): void;
 }
 
 const PAINTS = ['firstPaint', 'firstContentfulPaint', 'largestContentfulPaint'];
@@ -45,7 +45,7 @@ export function createTiming(wx: Wx, clock: Clock, launchStart: number, waitMs: 
   const find = (name: string, path?: string, latest?: boolean): Entry | undefined => {
     let hit: Entry | undefined;
     for (const e of entries) {
-      if (e.name !== name || (path !== undefined && e.path !== undefined && norm(e.path) !== path) || (!latest && e.used)) continue;
+      if (e.name !== name || (path !== undefined && e.path !== undefined && norm(e.path) !== path) || (!latest && e.used_)) continue;
       hit = e;
       if (!latest) break;
     }
@@ -53,7 +53,7 @@ export function createTiming(wx: Wx, clock: Clock, launchStart: number, waitMs: 
   };
   /** Marks entries used (by one measurement). */
   const use = (...list: Array<Entry | undefined>): void => {
-    for (const e of list) if (e) e.used = true;
+    for (const e of list) if (e) e.used_ = true;
   };
   /** Still worth waiting for an entry. */
   const wait = (until: number): boolean => !!observer && clock.now() < until;
@@ -69,17 +69,17 @@ export function createTiming(wx: Wx, clock: Clock, launchStart: number, waitMs: 
     }
     for (let i = 0; i < pending.length; i++) {
       const p = pending[i] as PendingLoad;
-      const r = p.first ? undefined : find('route', p.route);
-      const f = find('firstRender', p.route);
-      const e = p.first ? f : r;
-      if (!e && wait(p.until)) continue;
-      const attrs: Record<string, number | string> = { src: e ? e.name : 'lifecycle', lifecycle: Math.round(p.lifecycle) };
+      const r = p.first_ ? undefined : find('route', p.route_);
+      const f = find('firstRender', p.route_);
+      const e = p.first_ ? f : r;
+      if (!e && wait(p.until_)) continue;
+      const attrs: Record<string, number | string> = { src: e ? e.name : 'lifecycle', lifecycle: Math.round(p.lifecycle_) };
       use(r, f);
       for (const n of PAINTS) {
-        const x = find(n, p.route, true);
+        const x = find(n, p.route_, true);
         if (x && e) attrs[n] = Math.round(x.startTime - e.startTime);
       }
-      emit({ type: 'page_load', page: p.route, duration: Math.round(e ? e.duration : p.lifecycle), attrs });
+      emit({ type: 'page_load', page: p.route_, duration: Math.round(e ? e.duration : p.lifecycle_), attrs });
       pending.splice(i--, 1);
     }
   };
@@ -105,9 +105,9 @@ export function createTiming(wx: Wx, clock: Clock, launchStart: number, waitMs: 
   }
 
   return {
-    pageReady(route, loadAt) {
+    pageReady_(route, loadAt) {
       const t = clock.now();
-      pending.push({ route, lifecycle: t - loadAt, first: !launched, until: t + waitMs });
+      pending.push({ route_: route, lifecycle_: t - loadAt, first_: !launched, until_: t + waitMs });
       if (!launched) {
         launchPage = route;
         launch = t - launchStart;
@@ -118,7 +118,7 @@ export function createTiming(wx: Wx, clock: Clock, launchStart: number, waitMs: 
       if (pending.length || launch >= 0) timers.push(clock.setTimeout(check, waitMs));
       if (timers.length > 20) timers.shift();
     },
-    stop() {
+    stop_() {
       for (const t of timers) clock.clearTimeout(t);
       if (observer) observer.disconnect();
     },
