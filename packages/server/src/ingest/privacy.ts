@@ -54,7 +54,9 @@ export class Privacy {
         if (SKIP.has(k)) continue;
         if (PSEUDONYM_FIELDS.has(k)) e[k] = this.pseudonym(v);
         else if (ID_FIELDS.has(k)) {
-          if (maskString(v, this.onMask) !== v) e[k] = this.pseudonym(v);
+          // an SDK's random event id contains a run like a phone number about once in 10^6: it is
+          // pseudonymised all the same, but only an application's own ids count as a leak risk
+          if (maskString(v, k === 'id' ? undefined : this.onMask) !== v) e[k] = this.pseudonym(v);
         } else e[k] = this.mask(v);
       } else if (k === 'attrs' && v && typeof v === 'object') {
         e[k] = this.record(v as Record<string, unknown>);
