@@ -2,6 +2,7 @@
  * What the core decides per event type: its priority in the bounded queue and whether it may be
  * sampled out. Errors, crashes, SOS and business events are kept before the rest and never sampled.
  */
+import { SERVER_HIGH, SERVER_SAMPLEABLE } from './server-side.js';
 import type { EventType, MgEvent } from './types.js';
 
 const set = (s: string): Record<string, 1> => {
@@ -11,15 +12,13 @@ const set = (s: string): Record<string, 1> => {
 };
 
 /** kept first (exceptions, business, security) */
-const HIGH = set(
-  'js_error crash memory_warning checkin task sos risk_predicted risk_labelled user_active funnel_step feature_use auth_failure access_denied unauthorised_op sensitive_access',
-);
+const HIGH = set('js_error crash memory_warning checkin sos funnel_step feature_use ' + SERVER_HIGH);
 /**
  * may be sampled; a failed call (ok:false) of these is still always kept. Not app_launch: a cold
  * launch is the session count the crash rate divides by. A kept sampled event carries
  * attrs.sampleRate so the platform can weight it.
  */
-const SAMPLEABLE = set('page_load api_request page_view slow_set_data function_invocation db_query ai_call resource probe');
+const SAMPLEABLE = set('page_load api_request page_view slow_set_data ' + SERVER_SAMPLEABLE);
 
 const failed = (e: MgEvent): boolean => (e as { ok?: boolean }).ok === false;
 

@@ -4,6 +4,7 @@
  * attrs are flattened to the allowed value kinds; non-finite numbers are removed.
  */
 import { maskString } from '@mgops/protocol/mask';
+import { SERVER_LIMITS } from './server-side.js';
 import type { MgEvent } from './types.js';
 
 /** Longest string per field name (the protocol's limits); other fields get 256. */
@@ -11,12 +12,12 @@ const MAX_LEN: Record<string, number> = {};
 for (const spec of [
   '2048 message errMsg',
   '16384 stack',
-  '512 shape attr',
-  '16 method unit',
+  '512 attr',
+  '16 method',
   '32 status',
-  '64 c funnel step by model reviewer taskType source category role op version sid id sosId predictionId taskId crashedSid',
-  '128 code type reason feature operation actor principal purpose logger errorCode endpoint target fingerprint uid paths',
-]) {
+  '64 c funnel step by source category sid id sosId crashedSid',
+  '128 code type reason feature logger fingerprint uid paths',
+].concat(SERVER_LIMITS)) {
   const words = spec.split(' ');
   for (let i = 1; i < words.length; i++) MAX_LEN[words[i] as string] = Number(words[0]);
 }

@@ -6,6 +6,8 @@
 // every other name — the public API of types/index.d.ts, the wire format of the protocol, wx's
 // names, whatever is persisted in storage — stays as written. The build fails if a public or wire
 // name ends in `_` (it would be mangled) or if a `_` member survives in the bundle.
+// The core's sdk-core/src/server-side.ts (event types and fields only the Node SDK emits) is left
+// out: the bundle carries only the client side of the core's tables.
 // `--split` prints where the bytes go: each module's share of the esbuild-minified bundle.
 import { build } from 'esbuild';
 import { minify } from 'terser';
@@ -38,6 +40,19 @@ const result = await build({
   // src/main.ts assigns module.exports on purpose: the bundle is CommonJS
   logOverride: { 'commonjs-variable-in-esm': 'silent' },
   outfile: join(root, 'dist/index.js'),
+  plugins: [
+    {
+      // the core's lists for what only the Node SDK emits: a mini-program never sends those events
+      name: 'client-side-only',
+      setup(b) {
+        b.onResolve({ filter: /\/server-side\.js$/ }, () => ({ path: 'server-side', namespace: 'empty' }));
+        b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({
+          contents: "export const SERVER_HIGH = '', SERVER_SAMPLEABLE = '', SERVER_LIMITS = [];",
+          loader: 'js',
+        }));
+      },
+    },
+  ],
 });
 const bundled = result.outputFiles[0].text;
 const min = await minify(bundled, {
