@@ -9,8 +9,15 @@ test('an event id that happens to look like a phone number is pseudonymised, not
   const e: Record<string, unknown> = { type: 'page_view', id: '0mwyj14850135203u6s', page: 'pages/index/index' };
   p.event(e);
   assert.match(String(e.id), /^u_/);
-  assert.deepEqual(counted, []);
-  assert.equal(p.takeHits(), null);
+  assert.deepEqual(counted, ['mobile'], 'the masking counter says what masking did');
+  assert.equal(p.takeHits(), null, 'but it is not personal data found (no data_leak_risk)');
+  // a UUID request id whose last group holds a mobile-like run between hex letters: the same
+  for (const requestId of ['1f0c2a9e-77b1-4c1d-9e2f-a13812345678', '5d2e9c1b-c138-1234-5678-0f9e8d7c6b5a']) {
+    const call: Record<string, unknown> = { type: 'function_invocation', id: 'ev-00000002', fn: 'sos', requestId, duration: 12, ok: true };
+    p.event(call);
+    assert.match(String(call.requestId), /^u_/, requestId);
+    assert.equal(p.takeHits(), null, requestId);
+  }
   // an application id that carries a phone number still counts
   const sos: Record<string, unknown> = { type: 'sos', id: 'ev-00000001', sosId: 'sos-13800138000', action: 'triggered' };
   p.event(sos);

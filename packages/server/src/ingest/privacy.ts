@@ -9,6 +9,8 @@ import { maskString, type MaskKind } from '@mgops/protocol';
 const PSEUDONYM_FIELDS = new Set(['uid', 'actor', 'principal']);
 /** Identifier fields: kept unless masking would change them, then replaced by a pseudonym. */
 const ID_FIELDS = new Set(['id', 'sid', 'sosId', 'predictionId', 'taskId', 'crashedSid', 'requestId']);
+/** A mainland mobile number standing as a token of its own, not inside a longer run of letters and digits. */
+const MOBILE_TOKEN = /(^|[^0-9A-Za-z])(?:(?:\+?86|0086)[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9A-Za-z])/;
 /** Fields that are validated enums/literals: left alone. */
 const SKIP = new Set(['type', 'kind', 'side', 'api', 'outcome', 'action', 'mode']);
 
@@ -17,8 +19,28 @@ export class Privacy {
   private hits: Partial<Record<MaskKind, number>> | null = null;
   private readonly onMask = (kind: MaskKind) => {
     this.count(kind);
-    (this.hits ??= {})[kind] = (this.hits[kind] ?? 0) + 1;
+    this.hit(kind);
   };
+
+  private hit(kind: MaskKind): void {
+    (this.hits ??= {})[kind] = (this.hits[kind] ?? 0) + 1;
+  }
+
+  /**
+   * An identifier that masking would change is pseudonymised. It counts as personal data found
+   * (data_leak_risk, a P0) only when it carries the value as a token of its own (`sos-13812345678`):
+   * a random id (the SDK's event id, a UUID request id) holds a run like a mobile number between
+   * other hex or base64 characters about once in 10^3–10^6 ids, which is noise, not a leak.
+   */
+  private identifier(field: string, v: string): string {
+    const kinds: MaskKind[] = [];
+    if (maskString(v, (k) => kinds.push(k)) === v) return v;
+    for (const kind of kinds) {
+      this.count(kind);
+      if (field !== 'id' && (kind !== 'mobile' || MOBILE_TOKEN.test(v))) this.hit(kind);
+    }
+    return this.pseudonym(v);
+  }
 
   constructor(
     private readonly key: Buffer,
@@ -53,11 +75,8 @@ export class Privacy {
       if (typeof v === 'string') {
         if (SKIP.has(k)) continue;
         if (PSEUDONYM_FIELDS.has(k)) e[k] = this.pseudonym(v);
-        else if (ID_FIELDS.has(k)) {
-          // an SDK's random event id contains a run like a phone number about once in 10^6: it is
-          // pseudonymised all the same, but only an application's own ids count as a leak risk
-          if (maskString(v, k === 'id' ? undefined : this.onMask) !== v) e[k] = this.pseudonym(v);
-        } else e[k] = this.mask(v);
+        else if (ID_FIELDS.has(k)) e[k] = this.identifier(k, v);
+        else e[k] = this.mask(v);
       } else if (k === 'attrs' && v && typeof v === 'object') {
         e[k] = this.record(v as Record<string, unknown>);
       } else if (Array.isArray(v)) {
