@@ -45,7 +45,7 @@ const result = await build({
       // the core's lists for what only the Node SDK emits: a mini-program never sends those events
       name: 'client-side-only',
       setup(b) {
-        b.onResolve({ filter: /\/server-side\.js$/ }, () => ({ path: 'server-side', namespace: 'empty' }));
+        b.onResolve({ filter: /\/server-side\.js$/ }, () => ({ path: 'sdk-core/src/server-side.ts', namespace: 'empty' }));
         b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({
           contents: "export const SERVER_HIGH = '', SERVER_SAMPLEABLE = '', SERVER_LIMITS = [];",
           loader: 'js',
