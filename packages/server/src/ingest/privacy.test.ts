@@ -24,3 +24,16 @@ test('an event id that happens to look like a phone number is pseudonymised, not
   assert.match(String(sos.sosId), /^u_/);
   assert.deepEqual(p.takeHits(), { mobile: 1 });
 });
+
+test('in free text too: a mobile-like run inside a hex trace id is masked but not counted as personal data found; a real number is', () => {
+  const p = new Privacy(Buffer.from('k'.repeat(32)), () => undefined);
+  const e: Record<string, unknown> = { type: 'js_error', id: 'ev-3', kind: 'error', message: 'request 5d2e9c1b-c138-1234-5678-0f9e8d7c6b5a failed' };
+  p.event(e);
+  assert.equal(e.message, 'request 5d2e9c1b-c[mobile]-0f9e8d7c6b5a failed', 'masked all the same');
+  assert.equal(p.takeHits(), null);
+  const typed: Record<string, unknown> = { type: 'js_error', id: 'ev-4', kind: 'error', message: '保存失败：联系电话13812345678' };
+  p.event(typed);
+  assert.doesNotMatch(String(typed.message), /13812345678/);
+  assert.deepEqual(p.takeHits(), { mobile: 1 });
+});
+

@@ -17,29 +17,23 @@ const SKIP = new Set(['type', 'kind', 'side', 'api', 'outcome', 'action', 'mode'
 export class Privacy {
   private readonly cache = new Map<string, string>();
   private hits: Partial<Record<MaskKind, number>> | null = null;
-  private readonly onMask = (kind: MaskKind) => {
-    this.count(kind);
-    this.hit(kind);
-  };
-
-  private hit(kind: MaskKind): void {
-    (this.hits ??= {})[kind] = (this.hits[kind] ?? 0) + 1;
-  }
-
   /**
-   * An identifier that masking would change is pseudonymised. It counts as personal data found
-   * (data_leak_risk, a P0) only when it carries the value as a token of its own (`sos-13812345678`):
-   * a random id (the SDK's event id, a UUID request id) holds a run like a mobile number between
-   * other hex or base64 characters about once in 10^3–10^6 ids, which is noise, not a leak.
+   * Masks `v`; every masked value is counted (telemetry). It counts as personal data found
+   * (data_leak_risk, a P0) unless it is noise: a run like a mobile number inside a longer run of
+   * letters and digits (a hex hash, a UUID request id, a base36 event id holds one about once in
+   * 10^3–10^6) is masked all the same but only a mobile standing as its own token
+   * (`sos-13812345678`, `电话13812345678`) is counted as found. `counts: false` for the SDK's own
+   * event id, which is never personal data.
    */
-  private identifier(field: string, v: string): string {
-    const kinds: MaskKind[] = [];
-    if (maskString(v, (k) => kinds.push(k)) === v) return v;
+  private masked(v: string, counts = true): string {
+    let kinds: MaskKind[] | undefined;
+    const out = maskString(v, (k) => (kinds ??= []).push(k));
+    if (!kinds) return out;
     for (const kind of kinds) {
       this.count(kind);
-      if (field !== 'id' && (kind !== 'mobile' || MOBILE_TOKEN.test(v))) this.hit(kind);
+      if (counts && (kind !== 'mobile' || MOBILE_TOKEN.test(v))) (this.hits ??= {})[kind] = (this.hits[kind] ?? 0) + 1;
     }
-    return this.pseudonym(v);
+    return out;
   }
 
   constructor(
@@ -65,7 +59,7 @@ export class Privacy {
   }
 
   mask(s: string): string {
-    return maskString(s, this.onMask);
+    return this.masked(s);
   }
 
   /** Masks an event in place (it was just parsed from the request, nobody else holds it). */
@@ -75,7 +69,8 @@ export class Privacy {
       if (typeof v === 'string') {
         if (SKIP.has(k)) continue;
         if (PSEUDONYM_FIELDS.has(k)) e[k] = this.pseudonym(v);
-        else if (ID_FIELDS.has(k)) e[k] = this.identifier(k, v);
+        // an identifier that masking would change is replaced by a pseudonym
+        else if (ID_FIELDS.has(k)) e[k] = this.masked(v, k !== 'id') === v ? v : this.pseudonym(v);
         else e[k] = this.mask(v);
       } else if (k === 'attrs' && v && typeof v === 'object') {
         e[k] = this.record(v as Record<string, unknown>);
