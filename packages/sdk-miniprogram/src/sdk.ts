@@ -275,7 +275,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     for (const k in inst) patches[k] = replace(host, k, (f) => (opts) => f((inst[k] as typeof instrumentApp)(ctx, opts as Dict)));
     for (const a of APIS) patches[a] = replace((raw[a] as [unknown, object])[1], a, (f) => wrapCall(a, f, net));
     explicitOnly = !patches.App || !patches.Page || !patches.request;
-    if (explicitOnly) warn('mgops: wx/App/Page are not writable (plugins?): use App(mg.app({...})), Page(mg.page({...})), mg.request(...)');
+    if (explicitOnly) warn('mgops: wx/App/Page not writable: use mg.app, mg.page, mg.request');
     for (const k in patches) if (patches[k]) restores.push(patches[k] as Restore);
   }
 
