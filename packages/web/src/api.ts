@@ -4,6 +4,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** the offending field of a 4xx answer (`layers.0.members`, `a.end`…) */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -28,9 +30,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     json = null;
   }
   if (!res.ok) {
-    const e = (json ?? {}) as { code?: string; message?: string };
+    const e = (json ?? {}) as { code?: string; message?: string; field?: string };
     if (res.status === 401 && !path.startsWith('/api/auth/')) onUnauthorized();
-    throw new HttpError(res.status, e.code ?? 'HTTP_' + res.status, e.message ?? res.statusText);
+    throw new HttpError(res.status, e.code ?? 'HTTP_' + res.status, e.message ?? res.statusText, e.field);
   }
   return json as T;
 }

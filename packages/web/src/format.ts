@@ -33,3 +33,6 @@ export function fmtTime(t: number, lang: Lang, withDate = false): string {
 }
 
 export const LEVEL_ORDER = ['P0', 'P1', 'P2', 'P3'] as const;
+
+/** epoch ms → "2025-01-06T10:00" in Asia/Shanghai, as the directory API and datetime-local inputs take it. */
+export const shanghaiInput = (t: number): string => new Date(t + 8 * 3_600_000).toISOString().slice(0, 16);

@@ -36,6 +36,13 @@ const zh = {
   save: '保存', remove: '删除', editPerson: '编辑人员', newPerson: '（新增人员）', personId: '标识', personName: '姓名', rolesComma: '角色（逗号分隔）',
   mobile: '手机号', email: '邮箱', keepBlank: '留空则不修改', saved: '已保存', audit: '审计日志', noAudit: '暂无修改记录', expire: '立即结束',
   addOverride: '添加临时调班', person: '人员', from: '开始', to: '结束', note: '备注',
+  editRotation: '编辑轮值：层、成员与交接', layerName: '层名称', members: '成员（按此顺序轮换）', addMember: '添加成员', add: '添加',
+  moveUp: '上移 {name}', moveDown: '下移 {name}', removeMember: '移除 {name}', start: '起始时间（上海时间）', handoff: '交接周期', handoffHint: '如 7d、12h，至少 1h',
+  restriction: '仅在以下时间值班（可选）', weekdays: '一,二,三,四,五,六,日', dailyFrom: '每天从', dailyTo: '到', addLayer: '添加一层', removeLayer: '删除此层',
+  swap: '换班', swapHint: '{a} 值 {b} 的班，{b} 值 {a} 的班（以上海时间计）', swapPerson: '人员 {x}', shiftFrom: '{x} 的班次开始', shiftTo: '{x} 的班次结束', swapped: '已换班',
+  errMembers: '请至少选择一名成员', errPerson: '请从人员列表中选择', errHandoff: '交接周期至少 1 小时，如 7d 或 12h', errTime: '请填写时间（上海时间）',
+  errEndAfter: '结束时间须晚于开始时间', errDays: '请选择星期一至星期日', errHHMM: '时间格式为 HH:MM，如 08:00', errName: '请填写名称（最多 64 个字符）',
+  errSamePerson: '换班需要两个不同的人', errField: '输入有误：{msg}', fixFields: '未保存：请修正标出的字段',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -73,6 +80,13 @@ const en: Record<Key, string> = {
   save: 'Save', remove: 'Delete', editPerson: 'Edit a person', newPerson: '(new person)', personId: 'Id', personName: 'Name', rolesComma: 'Roles (comma-separated)',
   mobile: 'Mobile', email: 'E-mail', keepBlank: 'blank keeps the current one', saved: 'Saved', audit: 'Audit log', noAudit: 'No changes yet', expire: 'End now',
   addOverride: 'Add an override', person: 'Person', from: 'From', to: 'To', note: 'Note',
+  editRotation: 'Edit rotation: layers, members and hand-off', layerName: 'Layer name', members: 'Members (take turns in this order)', addMember: 'Add a member', add: 'Add',
+  moveUp: 'Move {name} up', moveDown: 'Move {name} down', removeMember: 'Remove {name}', start: 'Start (Shanghai time)', handoff: 'Hand-off every', handoffHint: 'e.g. 7d, 12h; at least 1h',
+  restriction: 'On call only during (optional)', weekdays: 'Mon,Tue,Wed,Thu,Fri,Sat,Sun', dailyFrom: 'Daily from', dailyTo: 'to', addLayer: 'Add a layer', removeLayer: 'Remove this layer',
+  swap: 'Swap shifts', swapHint: "{a} covers {b}'s shift and {b} covers {a}'s (Shanghai time)", swapPerson: 'Person {x}', shiftFrom: "{x}'s shift from", shiftTo: "{x}'s shift to", swapped: 'Swapped',
+  errMembers: 'Choose at least one member', errPerson: 'Choose someone from the people list', errHandoff: 'Hand-off must be at least 1h, e.g. 7d or 12h', errTime: 'Enter a time (Shanghai time)',
+  errEndAfter: 'The end must be after the start', errDays: 'Choose weekdays Monday to Sunday', errHHMM: 'Use HH:MM, e.g. 08:00', errName: 'Enter a name (at most 64 characters)',
+  errSamePerson: 'A swap needs two different people', errField: 'Invalid input: {msg}', fixFields: 'Not saved: fix the marked fields',
 };
 
 export const DICTS: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

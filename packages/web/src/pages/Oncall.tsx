@@ -1,4 +1,7 @@
-/** On-call: each rotation with who is on now, until when, the next few hand-offs; overrides added and removed here. */
+/**
+ * On-call: each rotation with who is on now, until when, the next few hand-offs. With
+ * `oncall:edit`: overrides added and removed, layers (members, start, hand-off) edited, swaps made.
+ */
 import { useEffect, useState } from 'react';
 import { api, type Me, type Oncall as OncallT } from '../api';
 import { Empty, Gate } from '../components/States';
@@ -6,9 +9,7 @@ import { fmtTime } from '../format';
 import { useApi } from '../hooks';
 import { useI18n } from '../i18n';
 import { OverrideForm, type Person } from './DirectoryForms';
-
-type Shift = { name: string; from: number; until: number | null };
-type RotCfg = { id: string; role: string; layers: { name: string; members: string[]; handoff: string }[]; overrides: { id: string | null; person: string; start: string; end: string; note: string }[] };
+import { RotationForm, SwapForm, type RotCfg, type Shift } from './RotationForms';
 
 export default function Oncall({ me }: { me: Me }) {
   const { t, lang } = useI18n();
@@ -29,12 +30,12 @@ export default function Oncall({ me }: { me: Me }) {
     (async () => {
       const out: Record<string, Shift[]> = {};
       for (const r of now.data?.rotations ?? []) {
-        const list: Shift[] = [{ name: r.onCall?.name ?? '—', from: now.data?.at ?? Date.now(), until: r.until }];
+        const list: Shift[] = [{ person: r.onCall?.id ?? null, name: r.onCall?.name ?? '—', from: now.data?.at ?? Date.now(), until: r.until }];
         let at = r.until;
         for (let i = 0; i < 4 && at !== null; i++) {
           const n = await api<OncallT>(`/api/oncall?at=${at + 1000}`);
           const x = n.rotations.find((y) => y.id === r.id);
-          list.push({ name: x?.onCall?.name ?? '—', from: at, until: x?.until ?? null });
+          list.push({ person: x?.onCall?.id ?? null, name: x?.onCall?.name ?? '—', from: at, until: x?.until ?? null });
           at = x?.until ?? null;
         }
         out[r.id] = list;
@@ -55,8 +56,8 @@ export default function Oncall({ me }: { me: Me }) {
             {o.rotations.map((r) => (
               <div key={r.id} className="rot">
                 <h3>{t('rotation')}: {r.id} <span className="sub">({t('role')}: {r.role})</span></h3>
-                <ol className="plain">
-                  {(shifts[r.id] ?? [{ name: r.onCall?.name ?? '—', from: o.at, until: r.until }]).map((s, i) => (
+                <ol className="plain" data-testid={`shifts-${r.id}`}>
+                  {(shifts[r.id] ?? [{ person: r.onCall?.id ?? null, name: r.onCall?.name ?? '—', from: o.at, until: r.until }]).map((s, i) => (
                     <li key={i} className={i === 0 ? 'now' : ''}>
                       <b>{i === 0 ? t('onCallNow') : t('next')}</b> {s.name} <span className="sub">{fmtTime(s.from, lang, true)} → {s.until ? fmtTime(s.until, lang, true) : '∞'}</span>
                     </li>
@@ -72,6 +73,18 @@ export default function Oncall({ me }: { me: Me }) {
                       </div>
                     ))}
                     {edit && people.data && <OverrideForm rotation={c.id} people={people.data.people} onDone={changed} />}
+                  </div>
+                ))}
+                {edit && people.data && cfg.data?.rotations.filter((c) => c.id === r.id).map((c) => (
+                  <div key={c.id}>
+                    <details className="edit">
+                      <summary>{t('editRotation')}</summary>
+                      <RotationForm key={JSON.stringify(c.layers)} rotation={c} people={people.data?.people ?? []} me={me} onDone={changed} />
+                    </details>
+                    <details className="edit">
+                      <summary>{t('swap')}</summary>
+                      <SwapForm key={JSON.stringify(shifts[r.id] ?? [])} rotation={c} people={people.data?.people ?? []} shifts={shifts[r.id] ?? []} me={me} onDone={changed} />
+                    </details>
                   </div>
                 ))}
               </div>

@@ -1,0 +1,45 @@
+/**
+ * The directory API answers a bad edit with 400 naming the field (`layers.0.members`,
+ * `layers.0.members.1`, `a.end`…). Here that becomes a message in the page's language, keyed by
+ * the form slot it belongs next to; '' is the form as a whole.
+ */
+import { HttpError } from '../api';
+import type { Key, T } from '../i18n';
+
+export type FieldErrors = Record<string, string>;
+
+const RULES: [RegExp, Key][] = [
+  [/\.members$/, 'errMembers'],
+  [/\.members\.\d+$|(^|\.)person$/, 'errPerson'],
+  [/\.handoff$/, 'errHandoff'],
+  [/\.restriction\.days$/, 'errDays'],
+  [/\.restriction\.(from|to)$/, 'errHHMM'],
+  [/\.name$/, 'errName'],
+  [/(^|\.)(start|end)$/, 'errTime'],
+];
+
+/** The slot a field error shows in: one per member list and per restriction, else the field itself. */
+export const slotOf = (field: string): string => field.replace(/\.members\.\d+$/, '.members').replace(/\.restriction\..*$/, '.restriction');
+
+function message(field: string, serverMessage: string, t: T): string {
+  if (/two different/.test(serverMessage)) return t('errSamePerson');
+  if (/(^|\.)end$/.test(field) && /must be after/.test(serverMessage)) return t('errEndAfter');
+  const rule = RULES.find(([re]) => re.test(field));
+  return rule ? t(rule[1]) : t('errField', { msg: serverMessage });
+}
+
+/** What went wrong with a save, by slot. */
+export function fieldErrors(e: unknown, t: T, role: string): FieldErrors {
+  if (e instanceof HttpError && e.status === 403) return { '': t('forbidden', { role }) };
+  if (e instanceof HttpError && e.status < 500 && e.field && e.field !== 'body') return { '': t('fixFields'), [slotOf(e.field)]: message(e.field, e.message, t) };
+  return { '': t('errField', { msg: (e as Error).message }) };
+}
+
+/** Accessibility attributes of an input whose errors show in `slot` (the message element has id `${base}-err`). */
+export const described = (errors: FieldErrors, slot: string, base: string) =>
+  errors[slot] ? { 'aria-invalid': true, 'aria-describedby': `${base}-err` } : {};
+
+export function FieldError({ errors, slot, base }: { errors: FieldErrors; slot: string; base: string }) {
+  const m = errors[slot];
+  return m ? <span className="ferr" id={`${base}-err`} role="alert" data-field={slot}>{m}</span> : null;
+}
