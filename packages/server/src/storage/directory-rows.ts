@@ -17,3 +17,9 @@ export const directoryTables = (serial: string, int: string): string => `
   CREATE TABLE oncall_audit (seq ${serial}, at ${int} NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, before TEXT, after TEXT, note TEXT);
   CREATE INDEX oncall_audit_at ON oncall_audit (at);
 `;
+
+/** Migration 2: the directory's version, bumped in the transaction of every commit (one row). */
+export const versionTable = (int: string): string => `
+  CREATE TABLE oncall_version (id INTEGER PRIMARY KEY, version ${int} NOT NULL);
+  INSERT INTO oncall_version (id, version) VALUES (1, 0);
+`;
