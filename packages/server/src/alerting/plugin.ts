@@ -55,6 +55,7 @@ export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: nu
     const log = { info: (o: object, m: string) => p.logger.info(o, m), warn: (o: object, m: string) => p.logger.warn(o, m) };
     const directoryStore = await openDirectoryStore(p.config, p.dataDir);
     const oncall = await DirectoryService.open(directoryStore, { people, rotations }, () => p.clock.now(), log); // YAML seeds, API edits persist
+    oncall.follow(); // edits made through other processes sharing the store are reloaded
     const directory = oncall.directory;
     const ackSecret = read.sections.ackSecret ?? ackSecretFile(p.dataDir);
     const manager = new AlertManager({ store, outbox: store, registry, directory, policy, clock: p.clock, ackSecret, log });
@@ -89,6 +90,7 @@ export function alertingPlugin(opts: { evaluateEveryMs?: number; maxSleepMs?: nu
     p.onClose(async () => {
       await runner.stop();
       await store.close();
+      await oncall.close();
       await directoryStore.close();
     });
     opts.onReady?.({ manager, runner });

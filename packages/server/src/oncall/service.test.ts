@@ -78,3 +78,27 @@ test('edits take effect in the live directory at once; bad input changes nothing
   assert.equal((await store.list({ limit: 100 })).length, n, 'nothing audited, nothing changed');
   assert.equal(s.listPeople().find((p) => p.id === 'lin')?.mobile, '13800000003');
 });
+
+test('two processes sharing a store: an edit through one reaches the other without a restart; simultaneous overrides are both kept', async () => {
+  const store = new InMemoryDirectoryStore();
+  const a = await DirectoryService.open(store, { people: clone(people), rotations: clone(rotations) }, () => T0);
+  const b = await DirectoryService.open(store, { people: clone(people), rotations: clone(rotations) }, () => T0);
+  b.follow(20);
+  try {
+    assert.equal(b.directory.onCall('ops_engineer', T0 + H)?.id, 'alice');
+    await a.addOverride('ops', { person: 'bob', start: T0, end: T0 + 2 * H, note: 'carol is ill' }, 'wang');
+    await a.updatePerson('bob', { mobile: '13900000002' }, 'admin');
+    for (let i = 0; i < 500 && b.directory.person('bob')?.mobile !== '13900000002'; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(b.directory.onCall('ops_engineer', T0 + H)?.mobile, '13900000002', 'b pages the override person on the new number');
+    assert.equal(b.listPeople().find((p) => p.id === 'bob')?.mobile, '13900000002');
+    const [x, y] = await Promise.all([
+      a.addOverride('ops', { person: 'lin', start: T0 + 3 * H, end: T0 + 4 * H }, 'wang'),
+      b.addOverride('ops', { person: 'alice', start: T0 + 5 * H, end: T0 + 6 * H }, 'li'),
+    ]);
+    const stored = (await store.snapshot()).rotations[0]?.overrides.map((o) => o.id);
+    assert.deepEqual(stored?.slice(1).sort(), [x.id, y.id].sort(), 'neither override overwrote the other');
+    assert.equal((await store.list({ limit: 100 })).filter((e) => e.action === 'override.create').length, 3, 'each audited once');
+  } finally {
+    await b.close();
+  }
+});

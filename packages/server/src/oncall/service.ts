@@ -2,6 +2,9 @@
  * The directory as the server lives with it: loaded from the store (seeded from YAML), edited
  * through the API one change at a time, each change committed with its audit entry, then swapped
  * into the live `Directory`, so the next page resolves people from the edited directory.
+ * Several processes may share the store: `follow` reloads the directory whenever the store says
+ * its version moved (an edit made through another process), and every edit is committed only on
+ * top of the version it was checked against (else it is checked again on the newer directory).
  */
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../util/errors.js';
@@ -9,37 +12,93 @@ import { Directory } from './directory.js';
 import * as input from './input.js';
 import { maskPerson } from './mask.js';
 import { swapOverrides, type Override, type Person, type Rotation } from './model.js';
-import type { AuditEntry, AuditInput, DirectoryChange, DirectoryStore } from './ports.js';
+import { DirectoryConflict, type AuditEntry, type AuditInput, type DirectoryChange, type DirectorySnapshot, type DirectoryStore, type DirectoryWatch } from './ports.js';
 import { seedChange, type Seed } from './seed.js';
 import { rotationView } from './view.js';
 
-type Log = { warn: (o: object, m: string) => void };
+type Log = { warn: (o: object, m: string) => void; info?: (o: object, m: string) => void };
+
+/** How often a process compares the stored directory version, whatever the engine pushes (ms). */
+export const DIRECTORY_CHECK_MS = 5_000;
+/** Edits retried on a newer directory before answering 409. */
+const EDIT_ATTEMPTS = 3;
+
+const order = <T extends { id: string }>(xs: T[], first: T[]): T[] => [...first.flatMap((f) => xs.filter((x) => x.id === f.id)), ...xs.filter((x) => !first.some((f) => f.id === x.id))];
 
 export class DirectoryService {
-  private people: Map<string, Person>;
-  private rotations: Map<string, Rotation>;
+  private people = new Map<string, Person>();
+  private rotations = new Map<string, Rotation>();
+  /** the stored version the maps and the live directory were read at */
+  private version = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  private watcher: DirectoryWatch | undefined;
 
   private constructor(
     private readonly store: DirectoryStore,
     readonly directory: Directory,
+    private readonly yaml: Seed,
     private readonly now: () => number,
-  ) {
-    this.people = new Map(directory.people.map((p) => [p.id, p]));
-    this.rotations = new Map(directory.rotations.map((r) => [r.id, r]));
-  }
+    private readonly log: Log | undefined,
+  ) {}
 
   /** Loads the stored directory, applying the YAML where it changed since it was last applied. */
   static async open(store: DirectoryStore, yaml: Seed, now: () => number, log?: Log): Promise<DirectoryService> {
     let snap = await store.snapshot();
-    const change = seedChange(snap, yaml, now());
-    if (change) {
-      await store.commit(change);
+    for (let attempt = 1; ; attempt++) {
+      const change = seedChange(snap, yaml, now());
+      if (!change) break;
+      try {
+        await store.commit({ ...change, ifVersion: snap.version });
+      } catch (e) {
+        if (!(e instanceof DirectoryConflict) || attempt >= EDIT_ATTEMPTS) throw e;
+        snap = await store.snapshot(); // another process applied something first: compare again
+        continue;
+      }
       for (const e of change.audit) if (e.note) log?.warn({ target: e.target }, 'the YAML replaced an entry edited through the API (the edited version is in the audit log)');
       snap = await store.snapshot();
+      break;
     }
-    const order = <T extends { id: string }>(xs: T[], first: T[]): T[] => [...first.flatMap((f) => xs.filter((x) => x.id === f.id)), ...xs.filter((x) => !first.some((f) => f.id === x.id))];
-    return new DirectoryService(store, new Directory(order(snap.people, yaml.people), order(snap.rotations, yaml.rotations)), now);
+    const service = new DirectoryService(store, new Directory([], []), yaml, now, log);
+    service.load(snap);
+    return service;
+  }
+
+  private load(snap: DirectorySnapshot): void {
+    const people = order(snap.people, this.yaml.people);
+    const rotations = order(snap.rotations, this.yaml.rotations);
+    this.people = new Map(people.map((p) => [p.id, p]));
+    this.rotations = new Map(rotations.map((r) => [r.id, r]));
+    this.version = snap.version;
+    this.directory.replace(people, rotations);
+  }
+
+  /** Reloads from the store when its version is not the one loaded. */
+  private async sync(seen?: number): Promise<void> {
+    const stored = seen ?? (await this.store.version());
+    if (stored === this.version) return;
+    const from = this.version;
+    this.load(await this.store.snapshot());
+    this.log?.info?.({ from, to: this.version }, 'on-call directory reloaded: changed through another process');
+  }
+
+  /**
+   * Follows changes made through other processes sharing the store: reloads when the store
+   * reports a version other than the one loaded (pushed at once on PostgreSQL, checked every
+   * `checkEveryMs` on every engine). `close()` stops it.
+   */
+  follow(checkEveryMs = DIRECTORY_CHECK_MS): void {
+    this.watcher ??= this.store.watch(
+      (v) => {
+        if (v !== this.version) this.exclusive(() => this.sync()).catch((e: unknown) => this.log?.warn({ err: e instanceof Error ? e.message : String(e) }, 'on-call directory reload failed; the next check tries again'));
+      },
+      { checkEveryMs, onError: (message) => this.log?.warn({}, message) },
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.watcher?.close();
+    this.watcher = undefined;
+    await this.queue;
   }
 
   listPeople(): Person[] {
@@ -64,8 +123,22 @@ export class DirectoryService {
     this.queue = run.catch(() => undefined);
     return run;
   }
+  /** An edit: checked against the latest stored directory, and checked again if another process committed first. */
+  private edit<T>(fn: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      for (let attempt = 1; ; attempt++) {
+        await this.sync();
+        try {
+          return await fn();
+        } catch (e) {
+          if (!(e instanceof DirectoryConflict)) throw e;
+          if (attempt >= EDIT_ATTEMPTS) throw new ApiError('CONFLICT', 'the directory is being changed elsewhere at the same time: try again', 'id');
+        }
+      }
+    });
+  }
   private async apply(change: Omit<DirectoryChange, 'audit'>, actor: string, action: string, target: string, before: unknown, after: unknown): Promise<void> {
-    await this.store.commit({ ...change, audit: [{ at: this.now(), actor, action, target, before, after }] });
+    this.version = await this.store.commit({ ...change, ifVersion: this.version, audit: [{ at: this.now(), actor, action, target, before, after }] });
     for (const p of change.putPeople ?? []) this.people.set(p.id, p);
     for (const id of change.deletePeople ?? []) this.people.delete(id);
     for (const r of change.putRotations ?? []) this.rotations.set(r.id, r);
@@ -79,7 +152,7 @@ export class DirectoryService {
   }
 
   createPerson(body: unknown, actor: string): Promise<Person> {
-    return this.exclusive(async () => {
+    return this.edit(async () => {
       const p = input.person(body, this.known());
       if (this.people.has(p.id)) throw new ApiError('CONFLICT', `person ${p.id} exists (use PUT to change it)`, 'id');
       await this.apply({ putPeople: [p] }, actor, 'person.create', `person:${p.id}`, null, maskPerson(p));
@@ -88,7 +161,7 @@ export class DirectoryService {
   }
 
   updatePerson(id: string, body: unknown, actor: string): Promise<Person> {
-    return this.exclusive(async () => {
+    return this.edit(async () => {
       const before = this.people.get(id);
       if (!before) throw new ApiError('NOT_FOUND', `no person ${id}`, 'id');
       const p = input.person(body, this.known(), before);
@@ -98,7 +171,7 @@ export class DirectoryService {
   }
 
   deletePerson(id: string, actor: string): Promise<void> {
-    return this.exclusive(async () => {
+    return this.edit(async () => {
       const before = this.people.get(id);
       if (!before) throw new ApiError('NOT_FOUND', `no person ${id}`, 'id');
       const uses = this.listRotations().filter((r) => r.layers.some((l) => l.members.includes(id)) || r.overrides.some((o) => o.personId === id && o.end > this.now()));
@@ -108,7 +181,7 @@ export class DirectoryService {
   }
 
   createRotation(body: unknown, actor: string): Promise<Rotation> {
-    return this.exclusive(async () => {
+    return this.edit(async () => {
       const rid = input.id(input.body(body).id);
       if (this.rotations.has(rid)) throw new ApiError('CONFLICT', `rotation ${rid} exists (use PUT to change it)`, 'id');
       const r = input.rotation(body, this.known(), rid, []);
@@ -119,7 +192,7 @@ export class DirectoryService {
 
   /** Replaces a rotation's role and layers; its overrides stay. */
   updateRotation(rid: string, body: unknown, actor: string): Promise<Rotation> {
-    return this.exclusive(async () => {
+    return this.edit(async () => {
       const before = this.rotation(rid);
       const r = input.rotation(body, this.known(), rid, before.overrides);
       await this.apply({ putRotations: [r] }, actor, 'rotation.update', `rotation:${rid}`, rotationView(before), rotationView(r));
@@ -128,14 +201,14 @@ export class DirectoryService {
   }
 
   deleteRotation(rid: string, actor: string): Promise<void> {
-    return this.exclusive(async () => {
+    return this.edit(async () => {
       const before = this.rotation(rid);
       await this.apply({ deleteRotations: [rid] }, actor, 'rotation.delete', `rotation:${rid}`, rotationView(before), null);
     });
   }
 
   addOverride(rid: string, body: unknown, actor: string): Promise<Override> {
-    return this.exclusive(async () => {
+    return this.edit(async () => {
       const before = this.rotation(rid);
       const b = input.body(body, ['person', 'start', 'end', 'note']);
       const s = input.shift(b, this.known());
@@ -149,7 +222,7 @@ export class DirectoryService {
 
   /** A swap: `a` covers `b`'s shift and `b` covers `a`'s, as two overrides. */
   addSwap(rid: string, body: unknown, actor: string): Promise<Override[]> {
-    return this.exclusive(async () => {
+    return this.edit(async () => {
       const before = this.rotation(rid);
       const b = input.body(body, ['a', 'b']);
       const a = input.shift(b.a, this.known(), 'a.');
@@ -163,7 +236,7 @@ export class DirectoryService {
   }
 
   deleteOverride(rid: string, oid: string, actor: string): Promise<void> {
-    return this.exclusive(async () => {
+    return this.edit(async () => {
       const before = this.rotation(rid);
       if (!before.overrides.some((o) => o.id === oid)) throw new ApiError('NOT_FOUND', `rotation ${rid} has no override ${oid} (YAML overrides are edited in YAML)`, 'overrideId');
       const r = { ...before, overrides: before.overrides.filter((o) => o.id !== oid) };
