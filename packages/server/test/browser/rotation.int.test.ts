@@ -1,8 +1,8 @@
 /**
  * Editing a rotation and swapping shifts from the on-call page (headless Chromium, real
  * platform). An ops lead empties a layer's members and gets the API's field error next to the
- * members, in Chinese (and in English after switching); puts Lin first and makes the hand-off
- * daily, so Lin is on call now; then swaps Lin's shift with Alice's, so Alice is. The page and
+ * members, in Chinese (and in English after switching), and a bad hour next to the restriction;
+ * puts Lin first and makes the hand-off daily, so Lin is on call now; then swaps Lin's shift with Alice's, so Alice is. The page and
  * /api/oncall agree each time. A viewer sees no edit controls and the API refuses the same edits.
  */
 import { test } from 'node:test';
@@ -68,6 +68,12 @@ test('on-call page: an ops lead edits members and hand-off and makes a swap; a v
     assert.deepEqual(await layer.locator('[data-member]').evaluateAll((xs) => xs.map((x) => x.getAttribute('data-member'))), ['lin', 'alice']);
     await layer.getByLabel('起始时间（上海时间）').fill(start);
     await layer.getByLabel('交接周期').fill('1d');
+    await layer.getByLabel('每天从').fill('25:00');
+    await form.getByRole('button', { name: '保存' }).click();
+    const hoursError = layer.locator('.ferr[data-field="layers.0.restriction"]');
+    await hoursError.waitFor();
+    assert.equal(await hoursError.textContent(), '时间格式为 HH:MM，如 08:00');
+    await layer.getByLabel('每天从').fill('');
     await form.getByRole('button', { name: '保存' }).click();
     await page.locator('[role=status]:text("已保存")').waitFor();
     await nowLine(page).filter({ hasText: '林峰 Lin' }).waitFor();

@@ -9,7 +9,7 @@ import { fmtTime } from '../format';
 import { useApi } from '../hooks';
 import { useI18n } from '../i18n';
 import { OverrideForm, type Person } from './DirectoryForms';
-import { RotationForm, SwapForm, type RotCfg, type Shift } from './RotationForms';
+import { restrictionText, RotationForm, SwapForm, type RotCfg, type Shift } from './RotationForms';
 
 export default function Oncall({ me }: { me: Me }) {
   const { t, lang } = useI18n();
@@ -65,7 +65,7 @@ export default function Oncall({ me }: { me: Me }) {
                 </ol>
                 {cfg.data?.rotations.filter((c) => c.id === r.id).map((c) => (
                   <div key={c.id} className="sub">
-                    {c.layers.map((l) => <div key={l.name}>{l.name}: {l.members.join(' → ')} ({l.handoff})</div>)}
+                    {c.layers.map((l) => <div key={l.name}>{l.name}: {l.members.join(' → ')} ({[l.handoff, restrictionText(l.restriction, t)].filter(Boolean).join(', ')})</div>)}
                     <h3>{t('overrides')}</h3>
                     {c.overrides.length === 0 ? <div>—</div> : c.overrides.map((o, i) => (
                       <div key={i}>{o.person}: {o.start} → {o.end} {o.note}

@@ -6,7 +6,7 @@
 import { useId, useState } from 'react';
 import { api, type Me } from '../api';
 import { shanghaiInput } from '../format';
-import { useI18n } from '../i18n';
+import { useI18n, type T } from '../i18n';
 import type { Person } from './DirectoryForms';
 import { described, FieldError, fieldErrors, type FieldErrors } from './fieldErrors';
 
@@ -21,6 +21,15 @@ export type RotCfg = {
 export type Shift = { person: string | null; name: string; from: number; until: number | null };
 type Done = (message: string) => void;
 type LayerDraft = { name: string; members: string[]; start: string; handoff: string; days: number[]; from: string; to: string };
+
+/** "周一、周三 08:00–20:00" / "Mon, Wed 08:00–20:00", or '' for a layer on call around the clock. */
+export function restrictionText(r: Restriction | undefined, t: T): string {
+  if (!r) return '';
+  const names = t('weekdays').split(',');
+  const days = (r.days ?? []).map((d) => names[d - 1] ?? String(d)).join(', ');
+  const hours = r.from || r.to ? `${r.from ?? '00:00'}–${r.to ?? '24:00'}` : '';
+  return [days, hours].filter(Boolean).join(' ');
+}
 
 const draft = (l: RotCfg['layers'][number]): LayerDraft => ({
   name: l.name, members: [...l.members], start: l.start, handoff: l.handoff,
