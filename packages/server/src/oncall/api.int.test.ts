@@ -1,7 +1,8 @@
 /**
  * The directory API on a real platform (alerting + dashboard, DingTalk stand-in verifying
  * signatures): edits change who the next page rings and who is on call, survive restarts, are
- * audited (masked), bad input changes nothing, and only the right roles may edit.
+ * audited (masked), bad input changes nothing, and only the right roles may edit; with two
+ * platforms on one PostgreSQL schema, an edit through one is answered and paged by the other.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -167,5 +168,61 @@ test('with auth on: a viewer reads but cannot edit, ops edit schedules but not p
     await tp.close();
     await ding.close();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('two server processes on one PostgreSQL schema: an override and a new mobile made through A are answered and paged by B without a restart; audited once', { timeout: 120_000 }, async (t) => {
+  const ding = await startDingTalkReceiver({ robots: [{ accessToken: 'dir', secret: 'SECdir' }] });
+  const [dirA, dirB] = [tempDir(), tempDir()];
+  const schema = `mgops_dirtwo_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+  const a = await start(config(ding, undefined, schema), dirA, 'off');
+  let b: TestPlatform | undefined;
+  try {
+    b = await start(config(ding, undefined, schema), dirB, 'off');
+    const [apiA, apiB] = [client(a), client(b)];
+    const onCallAt = async (api: typeof apiA) => ((await api('GET', '/api/oncall')).json as Oncall).rotations[0]?.onCall?.id;
+    const until = async (what: string, cond: () => Promise<boolean>): Promise<number> => {
+      const t0 = Date.now();
+      while (!(await cond())) {
+        if (Date.now() - t0 > 30_000) assert.fail(`never seen: ${what}`);
+        await sleep(25);
+      }
+      return Date.now() - t0;
+    };
+    assert.equal(await onCallAt(apiB), 'alice');
+
+    // "bob covers tonight", and the lead's new number, made through A
+    const now = Date.now();
+    assert.equal((await apiA('PUT', '/api/settings/people/lin', { mobile: '13900000003' })).status, 200);
+    assert.equal((await apiA('POST', '/api/settings/people', { id: 'bob', name: 'Bob', roles: ['ops_engineer'], mobile: '13900000002' })).status, 201);
+    const override = await apiA('POST', '/api/settings/oncall/ops/overrides', { person: 'bob', start: now - H, end: now + 2 * H, note: 'covers tonight' });
+    assert.equal(override.status, 201);
+    const ms = await until('B: the override made through A', async () => (await onCallAt(apiB)) === 'bob');
+    t.diagnostic(`B answered the override made through A after ${ms} ms`);
+    assert.equal(((await apiB('GET', '/api/settings/people')).json as People).people.find((p) => p.id === 'lin')?.mobile, '139****0003');
+
+    // B's next page rings the override person and the lead's new number
+    assert.equal((await post(b.url, b.key, envelope([{ type: 'unauthorised_op', operation: 'export_records', resource: 'checkin', role: 'viewer' }]))).status, 200);
+    for (let i = 0; i < 400 && ding.messages.length === 0; i++) await sleep(50);
+    assert.deepEqual(ding.messages[0]?.rang.sort(), ['13900000002', '13900000003']);
+
+    // and back: removing the override through B puts alice on call again at A
+    assert.equal((await apiB('DELETE', `/api/settings/oncall/ops/overrides/${String(override.json.id)}`)).status, 200);
+    await until('A: the override removed through B', async () => (await onCallAt(apiA)) === 'alice');
+
+    // each change is in the audit once, whichever process is asked; the YAML was applied once
+    const edits = ['anonymous (auth off): person.update person:lin', 'anonymous (auth off): person.create person:bob', 'anonymous (auth off): override.create rotation:ops', 'anonymous (auth off): override.delete rotation:ops'];
+    for (const api of [apiA, apiB]) {
+      const log = ((await api('GET', '/api/audit')).json as Audit).entries.filter((e) => !e.action.startsWith('alert.')).map((e) => `${e.actor}: ${e.action} ${e.target}`).reverse();
+      assert.deepEqual(log, ['config: person.create person:alice', 'config: person.create person:lin', 'config: rotation.create rotation:ops', ...edits]);
+    }
+  } finally {
+    await b?.close();
+    await a.close();
+    await ding.close();
+    for (const d of [dirA, dirB]) rmSync(d, { recursive: true, force: true });
+    const pg = await PgDirectory.open(PG_URL, schema);
+    await pg.dropSchema();
+    await pg.close();
   }
 });
