@@ -4,7 +4,8 @@
  * (`all:ops_engineer`, e.g. the P3 capacity e-mail to all ops engineers), the alert's matrix
  * responder (`responder`), or a person (`person:<id>`). A role with a rotation pages the one on
  * call; without one, everyone in it.
- * One instance lives as long as the server; `replace` swaps in edits made through the API.
+ * One instance lives as long as the server; `replace` swaps in edits made through the API, this
+ * process's or another's sharing the store (service.ts `follow`).
  */
 import { onCallAt, type Person, type Rotation } from './model.js';
 
