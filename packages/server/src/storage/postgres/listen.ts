@@ -24,7 +24,7 @@ export class PgListener {
 
   private async connect(again: boolean): Promise<void> {
     if (this.closed) return;
-    const c = new pg.Client({ connectionString: this.url });
+    const c = new pg.Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: 10_000 }); // keep-alive: a silently dead peer is noticed
     let dead = false;
     const lost = (why: string): void => {
       if (dead) return;
