@@ -54,3 +54,17 @@ test('a misspelt role in a level\'s notify list is an error naming the entry, no
   assert.match(i!.message, /unknown role 'ops_enginer'/);
   assert.equal(i!.line, lineOf('notify: [all:ops_engineer]'));
 });
+
+test('alertBy: a dimension the metric is not recorded by, or a detector metric, is an error naming the entry', () => {
+  const line = 'api_response_time:       { warn: 500, crit: 1000, warnLevel: P2, critLevel: P1, window: 5m, minSamples: 50, responder: backend_developer, alertBy: [route] }';
+  assert.ok(text.includes(line));
+  const [i] = issues(text.replace(line, line.replace('alertBy: [route]', 'alertBy: [route, model]')));
+  assert.equal(i!.key, 'metrics.api_response_time.alertBy.1');
+  assert.match(i!.message, /cannot be alerted by 'model'; its dimensions: route, release/);
+  assert.equal(i!.line, lineOf(line));
+  const custom = issues(text.replace('responder: security_engineer }', 'responder: security_engineer, alertBy: [source] }'));
+  assert.equal(custom[0]!.key, 'metrics.abnormal_access.alertBy.0');
+  assert.match(custom[0]!.message, /detector/);
+  const twice = issues(text.replace('alertBy: [fn] }', 'alertBy: [fn, fn] }'));
+  assert.equal(twice[0]!.key, 'metrics.cloud_function_duration.alertBy.1');
+});

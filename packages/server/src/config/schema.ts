@@ -21,6 +21,12 @@ export const MetricConfig = Type.Object(
     minSamples: Type.Optional(Type.Integer({ minimum: 0 })),
     responder: Type.Optional(Slug),
     enabled: Type.Optional(Type.Boolean()),
+    /**
+     * Dimensions the metric is also judged per value of (e.g. [route]): each value with at least
+     * minSamples gets its own rule state and alert, labelled `{route: …}`. Each dimension on its
+     * own, not their combinations; the dimension must be one the catalogue records for the metric.
+     */
+    alertBy: Type.Optional(Type.Array(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]*$', maxLength: 32 }), { maxItems: 4 })),
   },
   { additionalProperties: false },
 );

@@ -159,15 +159,40 @@ export class MetricsEngine {
   /** The metric per value of a dimension, worst first. */
   async breakdown(id: string, by: string, at?: number): Promise<MetricValue[]> {
     const { def } = this.defOf(id);
-    if (!def.dims.includes(by)) throw new MetricError('by', `metric '${id}' has no dimension '${by}' (has: ${def.dims.join(', ') || 'none'})`);
-    const now = at ?? this.clock.now();
-    const windowMs = this.windowOf(id);
-    // the dimension values seen in the window (custom metrics have no rollup series to break down)
-    const vals = new Set<string>();
-    for (const r of await this.rollups.rows(seriesOf(def.compute), by, valueWindowStart(now, windowMs), now + MINUTE)) vals.add(r.val);
-    const out = await Promise.all([...vals].map((val) => this.value(id, now, { dim: by, val })));
+    const out = await this.groups(id, by, at);
     const sign = def.direction === 'above' ? -1 : 1;
     return out.sort((a, b) => sign * ((a.value ?? 0) - (b.value ?? 0)));
+  }
+
+  /**
+   * The metric per value of a dimension seen in the window, each judged like the metric (its own
+   * sample count against minSamples). One rollup query for the window (gauges: one per target);
+   * custom metrics have no rollup series to break down.
+   */
+  async groups(id: string, by: string, at?: number): Promise<MetricValue[]> {
+    const { def, mc } = this.defOf(id);
+    if (!def.dims.includes(by)) throw new MetricError('by', `metric '${id}' has no dimension '${by}' (has: ${def.dims.join(', ') || 'none'})`);
+    const now = at ?? this.clock.now();
+    const windowMs = parseDuration(mc.window ?? '5m');
+    const c = def.compute;
+    const from = valueWindowStart(now, windowMs);
+    const to = Math.floor(now / MINUTE) * MINUTE + MINUTE;
+    const perVal = new Map<string, Map<string, Agg>>();
+    for (const r of await this.rollups.rows(seriesOf(c), by, from, to)) {
+      let aggs = perVal.get(r.val);
+      if (!aggs) perVal.set(r.val, (aggs = new Map()));
+      let a = aggs.get(r.series);
+      if (!a) aggs.set(r.series, (a = newAgg()));
+      mergeAgg(a, r);
+    }
+    if (c.kind === 'custom') return [];
+    if (c.kind === 'gauge_pct') return Promise.all([...perVal.keys()].map((val) => this.value(id, now, { dim: by, val })));
+    return [...perVal].map(([val, aggs]) => this.toValue(def, mc, computeFromAggs(c, (s) => aggs.get(s)), now, windowMs, { dim: by, val }));
+  }
+
+  /** The dimensions a metric is also alerted on per value (config `alertBy`). */
+  alertBy(id: string): string[] {
+    return this.config.metrics[id]?.alertBy ?? [];
   }
 
   async all(at?: number): Promise<MetricValue[]> {
