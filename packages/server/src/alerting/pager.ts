@@ -47,6 +47,7 @@ export function messageFor(alert: Alert, reason: Page['reason'], policy: Alertin
     ...(alert.unit ? { unit: alert.unit } : {}),
     ...(alert.direction ? { direction: alert.direction } : {}),
     labels: alert.labels,
+    ...(alert.ruleKey !== alert.metricId ? { scoped: true } : {}),
     startedAt: alert.startsAt,
     ...(alert.resolvedAt !== undefined ? { resolvedAt: alert.resolvedAt } : {}),
     ackWithinMs: Math.max(0, alert.ackDeadline - now),

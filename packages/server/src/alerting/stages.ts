@@ -35,6 +35,26 @@ export const inhibitStage: FilterStage = {
   },
 };
 
+const RANK: Record<Level, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
+
+/**
+ * Per-dimension alerts (config `alertBy`, e.g. api_response_time{route=…}) are inhibited while
+ * their metric's overall alert is open at the same or a more urgent level and was opened before
+ * this page: the same people already hold that page. A group and the overall metric firing in the
+ * same evaluation are not inhibited: their pages are due together and merge into one message.
+ */
+export const overallInhibitStage: FilterStage = {
+  name: 'inhibit',
+  run({ page, firing, now }) {
+    const a = page.alert;
+    if (page.reason === 'resolved' || a.ruleKey === a.metricId || Object.keys(a.labels).length === 0) return PASS;
+    const overall = firing.find(
+      (o) => o.metricId === a.metricId && o.ruleKey === o.metricId && o.id !== a.id && RANK[o.level] <= RANK[a.level] && o.startsAt < now,
+    );
+    return overall ? { pass: false, stage: 'inhibit', detail: { rule: 'overall metric alert', by: overall.id } } : PASS;
+  },
+};
+
 export const maintenanceStage: FilterStage = {
   name: 'maintenance',
   run({ page, policy, now }) {
@@ -51,7 +71,7 @@ export const silenceStage: FilterStage = {
   },
 };
 
-export const STAGES: FilterStage[] = [inhibitStage, maintenanceStage, silenceStage];
+export const STAGES: FilterStage[] = [inhibitStage, overallInhibitStage, maintenanceStage, silenceStage];
 
 export function runStages(input: StageInput, stages: FilterStage[] = STAGES): StageVerdict {
   for (const stage of stages) {

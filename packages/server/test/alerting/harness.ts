@@ -46,7 +46,8 @@ export function holder(role: string, at: number): string {
   return p[0]!.id;
 }
 
-export type Batch = { events: Ev[]; sdk?: 'mp' | 'node'; ts?: number };
+/** `release` and `ctx` (device model, os) are the envelope's; the defaults are helpers.ts envelope()'s */
+export type Batch = { events: Ev[]; sdk?: 'mp' | 'node'; ts?: number; release?: string; ctx?: Record<string, unknown> };
 
 export type Parts = { tp: TestPlatform; manager: AlertManager; runner: AlertRunner; clock: ManualClock; ding: DingTalkReceiver; tencent: TencentReceiver; smtp: SmtpReceiver };
 
@@ -82,7 +83,7 @@ export async function postAt(p: Parts, batches: Batch[]): Promise<void> {
     for (let i = 0; i < b.events.length || i === 0; i += 500) {
       const slice = b.events.slice(i, i + 500);
       if (slice.length === 0) break;
-      const body = envelope(slice.map((e) => ({ ts: b.ts ?? now - S, ...e })), { sentAt: now, ...(b.sdk === 'mp' ? { sdk: 'mgops-miniprogram' } : {}) });
+      const body = envelope(slice.map((e) => ({ ts: b.ts ?? now - S, ...e })), { sentAt: now, ...(b.sdk === 'mp' ? { sdk: 'mgops-miniprogram' } : {}), ...(b.release ? { release: b.release } : {}), ...(b.ctx ? { ctx: b.ctx } : {}) });
       const r = await post(p.tp.url, p.tp.key, body);
       assert.equal(r.status, 200, JSON.stringify(r.json));
       assert.deepEqual(r.json.rejected, [], JSON.stringify(r.json.rejected));

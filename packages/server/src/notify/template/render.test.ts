@@ -22,6 +22,15 @@ test('a Chinese alert names level, metric, value, threshold, time, deadline and 
   assert.equal(m.params[PARAM.alertId], 'A7F3K2');
 });
 
+test('a per-dimension alert names its scope in the title and heading; SMS variables keep the metric name alone', () => {
+  const m = renderAlert(sampleNotice({ labels: { route: '/api/checkin/:id' }, scoped: true }));
+  assert.equal(m.title, '[P1 告警] API响应时间 · route=/api/checkin/:id 高于阈值');
+  assert.match(m.text, /^🟠 P1 告警：API响应时间 · route=\/api\/checkin\/:id\n/);
+  assert.match(m.text, /范围：route=\/api\/checkin\/:id/);
+  assert.equal(m.params[PARAM.metric], 'API响应时间');
+  assert.equal(renderAlert(sampleNotice({ kind: 'resolved', resolvedAt: T0 + 60_000, labels: { release: '2.4.0' }, scoped: true }), 'en').title, '[P1 RESOLVED] API response time · release=2.4.0');
+});
+
 test('English is available; resolved notices carry duration and no acknowledge link', () => {
   const m = renderAlert(sampleNotice({ kind: 'resolved', resolvedAt: T0 + 65 * 60_000 }), 'en');
   assert.equal(m.title, '[P1 RESOLVED] API response time');

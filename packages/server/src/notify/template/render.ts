@@ -21,6 +21,8 @@ export interface AlertNotice {
   direction?: 'above' | 'below';
   /** dimensions of the alert, e.g. { route: '/api/checkin' } */
   labels?: Record<string, string>;
+  /** the labels define the alert's rule (per-dimension alerts, config `alertBy`): shown in the title too */
+  scoped?: boolean;
   startedAt: number;
   resolvedAt?: number;
   ackWithinMs?: number;
@@ -40,7 +42,11 @@ const LEVEL_ICON: Record<Level, string> = { P0: '🔴', P1: '🟠', P2: '🟡', 
 
 export function renderAlert(notice: AlertNotice, lang: Lang = 'zh-CN'): NotificationMessage {
   const w = words(lang);
-  const metricName = lang === 'en' ? notice.metric.nameEn : notice.metric.nameZh;
+  const labels = Object.entries(notice.labels ?? {});
+  const scope = labels.map(([k, v]) => `${k}=${v}`).join(', ');
+  // a per-dimension alert's scope (route, page, release…) belongs in the title: it is what the reader acts on
+  const baseName = lang === 'en' ? notice.metric.nameEn : notice.metric.nameZh;
+  const metricName = baseName + (scope && notice.scoped ? ` · ${scope}` : '');
   const condition = conditionText(notice, lang);
   const kindWord = w.kind[notice.kind];
   const title =
@@ -53,13 +59,12 @@ export function renderAlert(notice: AlertNotice, lang: Lang = 'zh-CN'): Notifica
 
   const facts: Fact[] = [
     { label: w.level, value: `${notice.level}（${w.levelMeaning[notice.level]}）` },
-    { label: w.metric, value: `${metricName}（${notice.metric.id}）` },
+    { label: w.metric, value: `${baseName}（${notice.metric.id}）` },
   ];
   if (notice.severity !== 'detected' || notice.value !== undefined) {
     facts.push({ label: w.value, value: thresholdText ? `${valueText}（${w.threshold} ${thresholdText}）` : valueText });
   }
-  const labels = Object.entries(notice.labels ?? {});
-  if (labels.length > 0) facts.push({ label: w.scope, value: labels.map(([k, v]) => `${k}=${v}`).join(', ') });
+  if (scope) facts.push({ label: w.scope, value: scope });
   facts.push({ label: w.startedAt, value: `${formatShanghai(notice.startedAt)}（${w.timezone}）` });
   if (notice.resolvedAt !== undefined) {
     facts.push({ label: w.resolvedAt, value: `${formatShanghai(notice.resolvedAt)}（${w.timezone}）` });
@@ -81,7 +86,8 @@ export function renderAlert(notice: AlertNotice, lang: Lang = 'zh-CN'): Notifica
     markdown: [`### ${escapeMarkdown(heading)}`, ...facts.map((f) => `- **${f.label}**：${escapeMarkdown(f.value)}`)].join('\n'),
     text: [heading, ...facts.map((f) => `${f.label}：${f.value}`), ...linkLines(links, lang)].join('\n'),
     html: renderHtml(heading, facts, links, lang),
-    params: [notice.level, metricName, valueText, thresholdText, ackMinutes, notice.alertId],
+    // SMS / voice template variables are short: the metric's name alone
+    params: [notice.level, baseName, valueText, thresholdText, ackMinutes, notice.alertId],
     links,
     count: 1,
   };
