@@ -69,8 +69,8 @@ export interface DirectoryStore extends AuditLog {
   /**
    * Calls `onChange(version)` when the directory may have changed elsewhere: on PostgreSQL at
    * once (NOTIFY in the commit's transaction, LISTEN on a dedicated connection; after that
-   * connection dropped, once it is back), and on every engine when the stored version differs
-   * from the last one seen (checked every `checkEveryMs`). The version may be the caller's own.
+   * connection dropped, once it is back), and on every engine with the stored version read every
+   * `checkEveryMs`. The caller compares it with the version it loaded (it may be its own).
    */
   watch(onChange: (version: number) => void, opts: WatchOptions): DirectoryWatch;
   close(): Promise<void>;

@@ -73,9 +73,8 @@ export class DirectoryService {
   }
 
   /** Reloads from the store when its version is not the one loaded. */
-  private async sync(seen?: number): Promise<void> {
-    const stored = seen ?? (await this.store.version());
-    if (stored === this.version) return;
+  private async sync(): Promise<void> {
+    if ((await this.store.version()) === this.version) return;
     const from = this.version;
     this.load(await this.store.snapshot());
     this.log?.info?.({ from, to: this.version }, 'on-call directory reloaded: changed through another process');

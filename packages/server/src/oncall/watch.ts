@@ -1,12 +1,12 @@
 /**
  * The safety net every directory store shares: read the stored version every `checkEveryMs` and
- * report it when it differs from the last one seen. A store that can push (PostgreSQL NOTIFY)
- * reports what it hears through `report`, so the check starts again from there.
+ * report it (the subscriber compares it with the version it loaded, so a reload that failed is
+ * tried again at the next check). A store that can push (PostgreSQL NOTIFY) reports what it hears
+ * through `report`, and calls `check` after its listening connection came back.
  */
 import type { DirectoryWatch, WatchOptions } from './ports.js';
 
 export class VersionCheck implements DirectoryWatch {
-  private last: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
@@ -19,19 +19,16 @@ export class VersionCheck implements DirectoryWatch {
     this.schedule(0);
   }
 
-  /** A version learnt otherwise (a notification): passed on, and the check continues from it. */
+  /** A version learnt otherwise (a notification): passed on. */
   report(version: number): void {
-    if (this.closed || !Number.isFinite(version)) return;
-    this.last = version;
-    this.onChange(version);
+    if (!this.closed && Number.isFinite(version)) this.onChange(version);
   }
 
-  /** Reads the version now; passes it on when it moved, or always with `force` (after a reconnect). */
-  check(force = false): Promise<void> {
-    this.running ??= this.read()
-      .then((v) => {
-        if (force || v !== this.last) this.report(v);
-      })
+  /** Reads the stored version now and passes it on (after the read in flight, if any: it may predate the caller's reason). */
+  check(): Promise<void> {
+    if (this.running) return this.running.then(() => this.check());
+    this.running = this.read()
+      .then((v) => this.report(v))
       .catch((e: unknown) => {
         if (!this.closed) this.opts.onError?.(`directory version check failed: ${e instanceof Error ? e.message : String(e)}`);
       })

@@ -63,7 +63,7 @@ export class PgDirectory implements DirectoryStore {
     const check = new VersionCheck(() => this.version(), onChange, opts);
     const listener = new PgListener(this.url, this.channel, {
       onNotify: (payload) => check.report(Number(payload)),
-      onReconnect: () => void check.check(true),
+      onReconnect: () => void check.check(),
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
     return {
