@@ -10,24 +10,39 @@ export function formatShanghai(ms: number): string {
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
-function trimNumber(n: number): string {
+function trimNumber(n: number, extra = 0): string {
   if (!Number.isFinite(n)) return String(n);
-  const digits = Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2;
+  const digits = (Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2) + extra;
   return String(Number(n.toFixed(digits)));
 }
 
-export function formatValue(value: number, unit: Unit | undefined): string {
-  switch (unit) {
-    case 'ms':
-      return `${trimNumber(value)} ms`;
-    case 's':
-      return `${trimNumber(value)} s`;
-    case '%':
-      // two decimals: 99.46% must not read as the 99.5% threshold
-      return `${Number.isFinite(value) ? String(Number(value.toFixed(2))) : String(value)}%`;
-    default:
-      return trimNumber(value);
+/**
+ * A value with its unit. With `against` (the threshold it is compared with), a value that differs
+ * from it is never printed the same: "60.04 s" beside "> 60 s", not "60 s".
+ */
+export function formatValue(value: number, unit: Unit | undefined, against?: number): string {
+  let extra = 0;
+  const text = (): string => {
+    switch (unit) {
+      case 'ms':
+        return `${trimNumber(value, extra)} ms`;
+      case 's':
+        return `${trimNumber(value, extra)} s`;
+      case '%':
+        // two decimals: 99.46% must not read as the 99.5% threshold
+        return `${Number.isFinite(value) ? String(Number(value.toFixed(2 + extra))) : String(value)}%`;
+      default:
+        return trimNumber(value, extra);
+    }
+  };
+  let out = text();
+  if (against === undefined || against === value) return out;
+  const limit = formatValue(against, unit);
+  while (out === limit && extra < 4) {
+    extra++;
+    out = text();
   }
+  return out;
 }
 
 /** "1h 5m", "45s": compact and language-neutral. */

@@ -53,7 +53,7 @@ export function renderAlert(notice: AlertNotice, lang: Lang = 'zh-CN'): Notifica
     notice.kind === 'resolved'
       ? `[${notice.level} ${kindWord}] ${metricName}`
       : `[${notice.level} ${kindWord}] ${metricName} ${condition}`.trim();
-  const valueText = notice.value === undefined || notice.value === null ? w.noValue : formatValue(notice.value, notice.unit);
+  const valueText = notice.value === undefined || notice.value === null ? w.noValue : formatValue(notice.value, notice.unit, notice.threshold);
   const thresholdText = thresholdPhrase(notice);
   const ackMinutes = notice.ackWithinMs !== undefined ? String(Math.round(notice.ackWithinMs / 60_000)) : '';
 
