@@ -71,7 +71,7 @@ test('a digest puts the most urgent first and keeps every alert and its links', 
 });
 
 test('a value just past its threshold never reads the same as the threshold (an SOS at 60.04 s against > 60 s)', () => {
-  const m = renderAlert(sampleNotice({ metricId: 'sos_response_time', metricName: 'SOS响应时间', unit: 's', value: 60.04, threshold: 60, level: 'P0' }));
+  const m = renderAlert(sampleNotice({ metric: { id: 'sos_response_time', nameZh: 'SOS响应时间', nameEn: 'SOS response time' }, unit: 's', value: 60.04, threshold: 60, level: 'P0' }));
   assert.match(m.text, /当前值：60\.04 s（阈值 > 60 s）/);
   const exact = renderAlert(sampleNotice({ unit: 'ms', value: 1234, threshold: 1000 }));
   assert.match(exact.text, /当前值：1234 ms（阈值 > 1000 ms）/, 'a value that already reads differently keeps its usual precision');
