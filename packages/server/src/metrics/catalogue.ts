@@ -14,7 +14,12 @@ export type Computation =
   /** 100 × bad / all of one series */
   | { kind: 'failure'; series: string }
   /** 100 × n(numerator) / n(denominator) */
-  | { kind: 'ratio'; num: string; den: string; preferServer?: boolean }
+  /**
+   * num / den in %. `share`: the numerator is a subset of the denominator (a success of an
+   * attempt), so the value is capped at 100 % — an attempt just before the window and its success
+   * just inside it must not read as 114 %.
+   */
+  | { kind: 'ratio'; num: string; den: string; preferServer?: boolean; share?: boolean }
   /** number of events of a series in the window */
   | { kind: 'count'; series: string }
   /** 100 × max gauge / capacity (capacity from the sample or the config) */
@@ -64,8 +69,8 @@ export const CATALOGUE: MetricDef[] = [
   { id: 'storage_usage', nameZh: '存储空间使用率', nameEn: 'Storage usage', layer: 'database', unit: '%', direction: 'above', compute: { kind: 'gauge_pct', series: 'storage' }, dims: ['target'] },
   { id: 'db_connections', nameZh: '连接数', nameEn: 'DB connections', layer: 'database', unit: '%', direction: 'above', compute: { kind: 'gauge_pct', series: 'connections', capacity: 'dbConnectionsMax' }, dims: ['target'] },
   { id: 'feature_usage_rate', nameZh: '功能使用率', nameEn: 'Feature usage vs expected', layer: 'client', unit: '%', direction: 'below', compute: { kind: 'custom', fn: 'feature_usage' }, dims: ['feature'] },
-  { id: 'checkin_success_rate', nameZh: '情绪打卡成功率', nameEn: 'Check-in success rate', layer: 'business', unit: '%', direction: 'below', compute: { kind: 'ratio', num: 'checkin.success', den: 'checkin.attempt', preferServer: true }, dims: [] },
-  { id: 'task_completion_rate', nameZh: '任务完成率', nameEn: 'Task completion rate', layer: 'business', unit: '%', direction: 'below', compute: { kind: 'ratio', num: 'task.completed', den: 'task.due', preferServer: true }, dims: [] },
+  { id: 'checkin_success_rate', nameZh: '情绪打卡成功率', nameEn: 'Check-in success rate', layer: 'business', unit: '%', direction: 'below', compute: { kind: 'ratio', num: 'checkin.success', den: 'checkin.attempt', preferServer: true, share: true }, dims: [] },
+  { id: 'task_completion_rate', nameZh: '任务完成率', nameEn: 'Task completion rate', layer: 'business', unit: '%', direction: 'below', compute: { kind: 'ratio', num: 'task.completed', den: 'task.due', preferServer: true, share: true }, dims: [] },
   { id: 'sos_response_time', nameZh: 'SOS响应时间', nameEn: 'SOS response time', layer: 'business', unit: 's', direction: 'above', compute: { kind: 'custom', fn: 'sos' }, dims: [] },
   { id: 'risk_accuracy', nameZh: '风险识别准确率', nameEn: 'Risk identification accuracy', layer: 'business', unit: '%', direction: 'below', compute: { kind: 'custom', fn: 'risk_accuracy' }, dims: ['model'] },
   { id: 'user_retention', nameZh: '用户留存率', nameEn: 'User retention vs expected', layer: 'business', unit: '%', direction: 'below', compute: { kind: 'custom', fn: 'retention' }, dims: [] },

@@ -59,7 +59,8 @@ export function computeFromAggs(c: Computation, get: (series: string) => Agg | u
       }
       const n = get(num)?.n ?? 0;
       const d = get(den)?.n ?? 0;
-      return { value: pct(n, d), samples: cnt(d), details: { numerator: cnt(n), denominator: cnt(d) } };
+      const value = pct(n, d);
+      return { value: c.share && value !== null ? Math.min(100, value) : value, samples: cnt(d), details: { numerator: cnt(n), denominator: cnt(d) } };
     }
     case 'gauge_pct':
     case 'custom':

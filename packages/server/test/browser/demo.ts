@@ -34,7 +34,10 @@ export async function seedDay(url: string, key: string, now: number, o: { hours?
       for (let i = 0; i < 4; i++) events.push({ type: 'api_request', ts: at(), side: 'client', route: '/checkin', duration: 120 + Math.floor(r() * 200), ok: true, status: 200 });
       for (let i = 0; i < 4; i++) events.push({ type: 'function_invocation', ts: at(), fn: ['checkin', 'riskScore'][i % 2]!, duration: 60 + Math.floor(r() * 150), ok: true });
       for (let i = 0; i < 4; i++) events.push({ type: 'db_query', ts: at(), collection: ['checkins', 'users'][i % 2]!, op: 'find', duration: 5 + Math.floor(r() * 50), ok: true });
-      for (let i = 0; i < 2; i++) events.push({ type: 'checkin', ts: at(), outcome: 'attempt' }, { type: 'checkin', ts: at(), outcome: 'success' });
+      for (let i = 0; i < 2; i++) {
+        const t = at(); // a success follows its attempt
+        events.push({ type: 'checkin', ts: t, outcome: 'attempt' }, { type: 'checkin', ts: t + 800, outcome: 'success' });
+      }
       events.push({ type: 'funnel_step', ts: at(), funnel: 'checkin', step: 'open', index: 0 }, { type: 'funnel_step', ts: at(), funnel: 'checkin', step: 'mood', index: 1 });
       if (r() > 0.2) events.push({ type: 'funnel_step', ts: at(), funnel: 'checkin', step: 'submit', index: 2 });
       if (r() > 0.9) {
