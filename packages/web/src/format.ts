@@ -1,5 +1,13 @@
 /** Number, duration and time formatting shared by the pages. */
+import type { Alert } from './api';
 import type { Lang } from './i18n';
+
+/** An alert's metric name with its scope when it is judged per dimension: "页面加载时间 · page=pages/checkin/checkin". */
+export function alertName(a: Pick<Alert, 'metricNameZh' | 'metricNameEn' | 'labels'>, lang: Lang): string {
+  const name = lang === 'en' ? a.metricNameEn : a.metricNameZh;
+  const scope = Object.entries(a.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
+  return scope ? `${name} · ${scope}` : name;
+}
 
 export function fmtValue(v: number | null | undefined, unit: string | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';

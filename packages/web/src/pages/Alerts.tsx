@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { api, HttpError, type Alert, type AlertDetail, type Me } from '../api';
 import { Empty, Gate } from '../components/States';
-import { fmtDuration, fmtTime, fmtValue } from '../format';
+import { alertName, fmtDuration, fmtTime, fmtValue } from '../format';
 import { useApi, useLive, useNow } from '../hooks';
 import { DICTS, useI18n, type Key } from '../i18n';
 
@@ -38,7 +38,7 @@ function AlertList() {
                 {alerts.map((a) => (
                   <tr key={a.id} data-alert={a.id}>
                     <td><span className={`lvl lvl-${a.level}`}>{a.level}</span></td>
-                    <td><a href={`#/alerts/${a.id}`}>{lang === 'en' ? a.metricNameEn : a.metricNameZh}</a>{a.flapping && <span className="sub"> ↯</span>}</td>
+                    <td><a href={`#/alerts/${a.id}`}>{alertName(a, lang)}</a>{a.flapping && <span className="sub"> ↯</span>}</td>
                     <td className="num">{fmtValue(a.value, a.unit)}</td>
                     <td><span className={`pill s-${a.status}`}>{t(a.status)}</span></td>
                     <td className="hide-s sub">{fmtTime(a.startsAt, lang, true)} · {fmtDuration((a.resolvedAt ?? now) - a.startsAt, lang)}</td>
@@ -77,7 +77,7 @@ function AlertView({ me, id }: { me: Me; id: string }) {
   const silence = async (a: Alert) => {
     try {
       await api('/api/silences', { method: 'POST', body: { matcher: { metric: a.metricId }, endsAt: Date.now() + silenceH * 3_600_000, comment: `dashboard: ${a.id}` } });
-      setMsg(t('silenced', { metric: lang === 'en' ? a.metricNameEn : a.metricNameZh }));
+      setMsg(t('silenced', { metric: alertName(a, lang) }));
     } catch (e) {
       setMsg(e instanceof HttpError && e.status === 403 ? t('forbidden', { role: me.role }) : (e as Error).message);
     }
@@ -89,7 +89,7 @@ function AlertView({ me, id }: { me: Me; id: string }) {
         {({ alert: a, timeline, deliveries }) => (
           <div className="grid2">
             <section className="card" data-testid="alert-detail" data-status={a.status}>
-              <h2><span className={`lvl lvl-${a.level}`}>{a.level}</span> {lang === 'en' ? a.metricNameEn : a.metricNameZh}</h2>
+              <h2><span className={`lvl lvl-${a.level}`}>{a.level}</span> {alertName(a, lang)}</h2>
               <dl className="facts">
                 <dt>{t('status')}</dt><dd><span className={`pill s-${a.status}`} data-testid="alert-status">{t(a.status)}</span></dd>
                 <dt>{t('value')}</dt><dd>{fmtValue(a.value, a.unit)} {a.threshold !== undefined && <span className="sub">({t('threshold')} {fmtValue(a.threshold, a.unit)})</span>}</dd>

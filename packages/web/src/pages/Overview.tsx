@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { api, type Alert, type MatrixRow, type Oncall, type SosPanel } from '../api';
 import { Spark } from '../components/Spark';
 import { Empty, Gate } from '../components/States';
-import { fmtDuration, fmtTime, fmtValue, LEVEL_ORDER } from '../format';
+import { alertName, fmtDuration, fmtTime, fmtValue, LEVEL_ORDER } from '../format';
 import { useApi, useLive, useNow } from '../hooks';
 import { useI18n, type Key } from '../i18n';
 
@@ -62,7 +62,7 @@ function AlertClocks({ alerts }: { alerts: Alert[] }) {
       {sorted.map((a) => (
         <li key={a.id} className={`lv-${a.level}`}>
           <a href={`#/alerts/${a.id}`}>
-            <span className={`lvl lvl-${a.level}`}>{a.level}</span> {lang === 'en' ? a.metricNameEn : a.metricNameZh}{' '}
+            <span className={`lvl lvl-${a.level}`}>{a.level}</span> {alertName(a, lang)}{' '}
             <b>{fmtValue(a.value, a.unit)}</b>
           </a>
           <div className="sub">
