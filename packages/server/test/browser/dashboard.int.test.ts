@@ -51,7 +51,7 @@ test('dashboard: login, live matrix, acknowledge with live timeline, English, de
     await page.waitForSelector('.alerts-mini li.lv-P1', { timeout: 20_000 });
     assert.match((await page.textContent('.alerts-mini li.lv-P1')) ?? '', /页面加载时间[\s\S]*内需确认/);
     // the slow page is also judged on its own (alertBy: page); that alert names its scope
-    await page.waitForFunction(() => [...document.querySelectorAll('.alerts-mini li')].some((li) => li.textContent?.includes('页面加载时间 · page=pages/checkin/checkin')), undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.alerts-mini li')).some((li) => li.textContent?.includes('页面加载时间 · page=pages/checkin/checkin')), undefined, { timeout: 20_000 });
     // an SOS opens with a live timer in the SOS panel (pseudonymous id only)
     assert.equal((await post(d.url, d.key, envelope([{ type: 'sos', sosId: 'sos-e2e-000142', action: 'triggered' }]))).status, 200);
     await page.waitForSelector('[data-testid=sos] .sos-list li', { timeout: 10_000 });
