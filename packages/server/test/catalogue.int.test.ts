@@ -6,8 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../src/util/clock.js';
-import { PgStore } from '../src/storage/postgres/store.js';
-import { envelope, getJson, post, startPlatform, testConfig, uid, type Ev, type TestPlatform } from './helpers.js';
+import { closeAndDrop, envelope, getJson, PG_URL, post, startPlatform, testConfig, uid, type Ev, type TestPlatform } from './helpers.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -50,7 +49,6 @@ const sent = {
   db: durations(30, 5, 260),
 };
 
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const pgSchema = `mgops_catalogue_${process.pid}`;
 
 for (const engine of ['sqlite', 'postgres'] as const) describe(`every metric on ${engine}`, () => {
@@ -123,12 +121,7 @@ before(async () => {
 });
 
 after(async () => {
-  await tp.close();
-  if (engine === 'postgres') {
-    const pg = new PgStore(PG_URL, pgSchema);
-    await pg.dropSchema();
-    await pg.close();
-  }
+  await closeAndDrop(tp, engine === 'postgres' ? pgSchema : undefined);
 });
 
 test('latency metrics are the p95 of what was sent, judged against SPEC thresholds', async () => {

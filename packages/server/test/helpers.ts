@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/schema.js';
 import { buildPlatform, type Platform, type PlatformPlugin } from '../src/app.js';
 import { createKey } from '../src/ingest/keys.js';
+import { PgStore } from '../src/storage/postgres/store.js';
 import type { Clock } from '../src/util/clock.js';
 
 export const ROOT = new URL('../../..', import.meta.url).pathname;
@@ -122,3 +123,16 @@ export async function spawnServer(dataDir: string, extra: string[] = []): Promis
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The local PostgreSQL the tests use (trust auth, database `test`; each test takes its own schema). */
+export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Closes a test platform and, when it ran on PostgreSQL, drops its schema. */
+export async function closeAndDrop(tp: TestPlatform, pgSchema?: string): Promise<void> {
+  await tp.close();
+  if (pgSchema === undefined) return;
+  const pg = new PgStore(PG_URL, pgSchema);
+  await pg.dropSchema();
+  await pg.close();
+}
+

@@ -10,14 +10,12 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { ManualClock } from '../src/util/clock.js';
-import { PgStore } from '../src/storage/postgres/store.js';
 import { openStore } from '../src/storage/index.js';
 import type { Config } from '../src/config/schema.js';
-import { envelope, getJson, post, startPlatform, tempDir, testConfig, type Ev, type TestPlatform } from './helpers.js';
+import { closeAndDrop, envelope, getJson, PG_URL, post, startPlatform, tempDir, testConfig, type Ev, type TestPlatform } from './helpers.js';
 
 // 2026-11-27 10:00:30 Asia/Shanghai
 const T0 = Date.UTC(2026, 10, 27, 2, 0, 30);
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 let seed = 7;
 const rand = () => {
@@ -122,12 +120,7 @@ for (const engine of ['sqlite', 'postgres'] as const) describe(`sampled events a
   });
 
   after(async () => {
-    await tp.close();
-    if (engine === 'postgres') {
-      const pg = new PgStore(PG_URL, pgSchema);
-      await pg.dropSchema();
-      await pg.close();
-    }
+    await closeAndDrop(tp, engine === 'postgres' ? pgSchema : undefined);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
