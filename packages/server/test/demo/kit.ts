@@ -75,8 +75,17 @@ export async function startDemoRig(o: DemoOptions & { edit?: (c: Config) => void
 }
 
 /** The open (not resolved) alert of a metric, if any. */
+/**
+ * The metric's own alert, not one of its per-dimension alerts (`alertBy`: a route, a function, a
+ * release…), which a fault may raise beside it.
+ */
+function isOverall(rig: DemoRig, a: Alert, metric: string): boolean {
+  const dims = rig.tp.platform.config.metrics[metric]?.alertBy ?? [];
+  return a.metricId === metric && !Object.keys(a.labels ?? {}).some((k) => dims.includes(k));
+}
+
 export async function openAlert(rig: DemoRig, metric: string): Promise<Alert | undefined> {
-  return (await rig.alerts('firing,acknowledged')).find((a) => a.metricId === metric);
+  return (await rig.alerts('firing,acknowledged')).find((a) => isOverall(rig, a, metric));
 }
 
 /**
@@ -89,7 +98,7 @@ export async function resolveAfterWindow(rig: DemoRig, metric: string, windowMs:
   const step = windowMs / 10;
   const end = realNow() + timeoutMs;
   while (realNow() < end) {
-    const a = (await rig.alerts('resolved')).find((x) => x.metricId === metric);
+    const a = (await rig.alerts('resolved')).find((x) => isOverall(rig, x, metric));
     if (a) return a;
     const v = await getJson<{ state?: string; samples?: number; minSamples?: number }>(`${rig.tp.url}/api/v1/metrics/${metric}`);
     if (v.state !== 'insufficient' && (v.samples ?? 0) >= 1.5 * (v.minSamples ?? 0)) shift(step);
