@@ -108,9 +108,10 @@ const RULES: Rule[] = [
 
 /**
  * Masks personal information in a string. `onHit` is called once per masked value with its kind
- * (the collector counts them for the data-leak-risk rule).
+ * and where the value stood (`s.slice(start, end)`, in the string as masked by the rules before),
+ * so the collector can tell a value standing alone from a run inside a longer token.
  */
-export function maskString(input: string, onHit?: (kind: MaskKind) => void): string {
+export function maskString(input: string, onHit?: (kind: MaskKind, s: string, start: number, end: number) => void): string {
   if (input.length < 7) return input;
   let s = input;
   for (const rule of RULES) {
@@ -126,7 +127,7 @@ export function maskString(input: string, onHit?: (kind: MaskKind) => void): str
       if (rep !== null) {
         out += s.slice(last, m.index) + kept + rep;
         last = re.lastIndex;
-        if (onHit) onHit(rule.kind);
+        if (onHit) onHit(rule.kind, s, m.index + kept.length, re.lastIndex);
         // else: retry from just after the kept character so overlapping candidates are still seen
       } else re.lastIndex = m.index + kept.length + 1;
     }

@@ -9,8 +9,9 @@ import { maskString, type MaskKind } from '@mgops/protocol';
 const PSEUDONYM_FIELDS = new Set(['uid', 'actor', 'principal']);
 /** Identifier fields: kept unless masking would change them, then replaced by a pseudonym. */
 const ID_FIELDS = new Set(['id', 'sid', 'sosId', 'predictionId', 'taskId', 'crashedSid', 'requestId']);
-/** A mainland mobile number standing as a token of its own, not inside a longer run of letters and digits. */
-const MOBILE_TOKEN = /(^|[^0-9A-Za-z])(?:(?:\+?86|0086)[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9A-Za-z])/;
+const ALNUM = /[0-9A-Za-z]/;
+/** The masked value is a token of its own, not a run inside a longer run of letters and digits. */
+const standsAlone = (s: string, start: number, end: number): boolean => !ALNUM.test(s.charAt(start - 1)) && !ALNUM.test(s.charAt(end));
 /** Fields that are validated enums/literals: left alone. */
 const SKIP = new Set(['type', 'kind', 'side', 'api', 'outcome', 'action', 'mode']);
 
@@ -18,23 +19,18 @@ export class Privacy {
   private readonly cache = new Map<string, string>();
   private hits: Partial<Record<MaskKind, number>> | null = null;
   /**
-   * Masks `v`; every masked value is counted (telemetry). It counts as personal data found
-   * (data_leak_risk, a P0) unless it is noise: a run like a mobile number inside a longer run of
-   * letters and digits (a hex hash, a UUID request id, a base36 event id holds one about once in
-   * 10^3–10^6) is masked all the same but only a mobile standing as its own token
-   * (`sos-13812345678`, `电话13812345678`) is counted as found. `counts: false` for the SDK's own
-   * event id, which is never personal data.
+   * Every masked value is counted (telemetry). It counts as personal data found (data_leak_risk,
+   * a P0) unless it is noise: a run like a mobile number inside a longer run of letters and digits
+   * (a hex hash, a UUID request id, a base36 event id holds one about once in 10^3–10^6) is masked
+   * all the same, but only a mobile standing as its own token (`sos-13812345678`,
+   * `电话13812345678`) is counted as found.
    */
-  private masked(v: string, counts = true): string {
-    let kinds: MaskKind[] | undefined;
-    const out = maskString(v, (k) => (kinds ??= []).push(k));
-    if (!kinds) return out;
-    for (const kind of kinds) {
-      this.count(kind);
-      if (counts && (kind !== 'mobile' || MOBILE_TOKEN.test(v))) (this.hits ??= {})[kind] = (this.hits[kind] ?? 0) + 1;
-    }
-    return out;
-  }
+  private readonly onHit = (kind: MaskKind, s: string, start: number, end: number): void => {
+    this.count(kind);
+    if (kind !== 'mobile' || standsAlone(s, start, end)) (this.hits ??= {})[kind] = (this.hits[kind] ?? 0) + 1;
+  };
+  /** The SDK's own event id is never personal data: what masking does to it is counted, not found. */
+  private readonly onIdHit = (kind: MaskKind): void => this.count(kind);
 
   constructor(
     private readonly key: Buffer,
@@ -59,7 +55,7 @@ export class Privacy {
   }
 
   mask(s: string): string {
-    return this.masked(s);
+    return maskString(s, this.onHit);
   }
 
   /** Masks an event in place (it was just parsed from the request, nobody else holds it). */
@@ -70,7 +66,7 @@ export class Privacy {
         if (SKIP.has(k)) continue;
         if (PSEUDONYM_FIELDS.has(k)) e[k] = this.pseudonym(v);
         // an identifier that masking would change is replaced by a pseudonym
-        else if (ID_FIELDS.has(k)) e[k] = this.masked(v, k !== 'id') === v ? v : this.pseudonym(v);
+        else if (ID_FIELDS.has(k)) e[k] = maskString(v, k === 'id' ? this.onIdHit : this.onHit) === v ? v : this.pseudonym(v);
         else e[k] = this.mask(v);
       } else if (k === 'attrs' && v && typeof v === 'object') {
         e[k] = this.record(v as Record<string, unknown>);
