@@ -6,7 +6,7 @@ import type { Config, Level, MetricConfig } from '../config/schema.js';
 import type { Store } from '../storage/store.js';
 import type { Clock } from '../util/clock.js';
 import { parseDuration } from '../util/duration.js';
-import { MINUTE, mergeAgg, newAgg, type Agg } from './agg.js';
+import { MINUTE } from './agg.js';
 import { CATALOGUE, metricDef, type MetricDef } from './catalogue.js';
 import { computeFromAggs, round, seriesOf, type Computed } from './compute.js';
 import { computeCustom } from './custom.js';
@@ -86,18 +86,8 @@ export class MetricsEngine {
     if (c.kind === 'custom') return computeCustom(c.fn, { store: this.store, rollups: this.rollups, config: this.config, now, windowMs, from, to });
     if (c.kind === 'gauge_pct') return this.gauge(c.series, c.capacity, from, to, filter);
     const series = seriesOf(c);
-    const aggs = new Map<string, Agg>();
-    if (filter) {
-      for (const r of await this.rollups.rows(series, filter.dim, from, to)) {
-        if (r.val !== filter.val) continue;
-        let a = aggs.get(r.series);
-        if (!a) aggs.set(r.series, (a = newAgg()));
-        mergeAgg(a, r);
-      }
-    } else {
-      for (const [s, a] of await this.rollups.totals(series, from, to)) aggs.set(s, a);
-    }
-    return computeFromAggs(c, (s) => aggs.get(s));
+    const aggs = filter ? (await this.rollups.perValue(series, filter.dim, from, to)).get(filter.val) : await this.rollups.totals(series, from, to);
+    return computeFromAggs(c, (s) => aggs?.get(s));
   }
 
   /** Gauges: per minute, the sum over targets of each target's peak (config capacity) or the worst target (own capacity). */
@@ -175,17 +165,8 @@ export class MetricsEngine {
     const now = at ?? this.clock.now();
     const windowMs = parseDuration(mc.window ?? '5m');
     const c = def.compute;
-    const from = valueWindowStart(now, windowMs);
-    const to = Math.floor(now / MINUTE) * MINUTE + MINUTE;
-    const perVal = new Map<string, Map<string, Agg>>();
-    for (const r of await this.rollups.rows(seriesOf(c), by, from, to)) {
-      let aggs = perVal.get(r.val);
-      if (!aggs) perVal.set(r.val, (aggs = new Map()));
-      let a = aggs.get(r.series);
-      if (!a) aggs.set(r.series, (a = newAgg()));
-      mergeAgg(a, r);
-    }
     if (c.kind === 'custom') return [];
+    const perVal = await this.rollups.perValue(seriesOf(c), by, valueWindowStart(now, windowMs), Math.floor(now / MINUTE) * MINUTE + MINUTE);
     if (c.kind === 'gauge_pct') return Promise.all([...perVal.keys()].map((val) => this.value(id, now, { dim: by, val })));
     return [...perVal].map(([val, aggs]) => this.toValue(def, mc, computeFromAggs(c, (s) => aggs.get(s)), now, windowMs, { dim: by, val }));
   }

@@ -51,6 +51,19 @@ export class Rollups {
     return out;
   }
 
+  /** Aggregates per value of a dimension and per series over [from, to): value → series → aggregate. */
+  async perValue(series: string[], dim: string, from: number, to: number): Promise<Map<string, Map<string, Agg>>> {
+    const out = new Map<string, Map<string, Agg>>();
+    for (const r of await this.rows(series, dim, from, to)) {
+      let aggs = out.get(r.val);
+      if (!aggs) out.set(r.val, (aggs = new Map()));
+      let a = aggs.get(r.series);
+      if (!a) aggs.set(r.series, (a = newAgg()));
+      mergeAgg(a, r);
+    }
+    return out;
+  }
+
   async flush(): Promise<number> {
     while (this.flushing) await this.flushing.catch(() => 0);
     if (this.buffer.size === 0) return 0;
