@@ -109,18 +109,22 @@ export class Simulator {
 
   start(): this {
     this.backend.startGauges(this.o.gaugeEveryMs);
-    this.timer = setInterval(() => (this.o.clock ? void this.dayTick(this.o.clock) : this.tick()), this.o.tickMs);
+    this.timer = setInterval(() => {
+      const clock = this.o.clock;
+      if (!clock) this.tick();
+      // one day tick at a time; stop() awaits the one in flight
+      else this.dayTicking ??= this.dayTick(clock).finally(() => (this.dayTicking = undefined));
+    }, this.o.tickMs);
     this.timer.unref();
     this.o.log?.(`demo traffic: ${this.o.users} simulated users, ${this.o.lanes} concurrent sessions, time ×${this.o.speed}${this.o.clock ? ' (driving the platform clock)' : ''}`);
     return this;
   }
 
-  private ticking = false;
+  /** Day mode: the tick in flight, if any. */
+  private dayTicking: Promise<void> | undefined;
 
   /** Day mode: one step of the simulated clock, unless sessions are still owed. */
   private async dayTick(clock: ManualClock): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
     try {
       if (!this.launchOwed()) {
         this.stats.skipped++;
@@ -133,8 +137,6 @@ export class Simulator {
       await this.backend.runDue();
     } catch (err) {
       this.o.log?.(`demo tick failed: ${(err as Error).message}`);
-    } finally {
-      this.ticking = false;
     }
   }
 
@@ -232,7 +234,7 @@ export class Simulator {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    while (this.ticking) await new Promise((r) => setTimeout(r, 10));
+    await this.dayTicking;
     await Promise.allSettled([...this.running]);
     await this.backend.close();
   }
