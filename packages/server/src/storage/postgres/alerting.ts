@@ -13,7 +13,7 @@ import type { AlertStore, OutboxStore } from '../../alerting/ports.js';
 import type { Silence } from '../../alerting/silence.js';
 import { LEDGER_KEEP_MS, LEDGER_PRUNE_EVERY_MS, type BudgetLedger } from '../../notify/budget.js';
 import type { RuleState } from '../../rules/state.js';
-import { inTransaction, schemaPool } from './pool.js';
+import { applyMigrations, inTransaction, schemaPool } from './pool.js';
 
 const MIGRATIONS: { version: number; sql: string }[] = [
   {
@@ -54,27 +54,12 @@ export class PgAlerting implements AlertStore, OutboxStore, BudgetLedger {
   static async open(url: string, schema = 'mgops'): Promise<PgAlerting> {
     const store = new PgAlerting(url, schema);
     try {
-      await store.migrate();
+      await applyMigrations(store.pool, schema, MIGRATION_LOCK, 'alerting_migrations', MIGRATIONS);
     } catch (e) {
       await store.close();
       throw e;
     }
     return store;
-  }
-
-  private async migrate(): Promise<void> {
-    await inTransaction(this.pool, async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-      await c.query('CREATE TABLE IF NOT EXISTS alerting_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
-      const { rows } = await c.query<{ version: number }>('SELECT version FROM alerting_migrations');
-      const done = new Set(rows.map((r) => r.version));
-      for (const m of MIGRATIONS) {
-        if (done.has(m.version)) continue;
-        await c.query(m.sql);
-        await c.query('INSERT INTO alerting_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
-      }
-    });
   }
 
   async close(): Promise<void> {

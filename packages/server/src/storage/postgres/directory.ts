@@ -12,7 +12,7 @@ import { DirectoryConflict, type AuditEntry, type AuditInput, type DirectoryChan
 import { VersionCheck } from '../../oncall/watch.js';
 import { auditEntry, auditRow, directoryTables, versionTable, type AuditRow } from '../directory-rows.js';
 import { PgListener } from './listen.js';
-import { inTransaction, schemaPool } from './pool.js';
+import { applyMigrations, inTransaction, schemaPool } from './pool.js';
 
 const MIGRATIONS = [
   { version: 1, sql: directoryTables('BIGSERIAL PRIMARY KEY', 'BIGINT') },
@@ -35,16 +35,7 @@ export class PgDirectory implements DirectoryStore {
   /** Connects and brings the directory tables of `schema` up to date. */
   static async open(url: string, schema = 'mgops'): Promise<PgDirectory> {
     const store = new PgDirectory(url, schema);
-    await store.tx(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await c.query('CREATE TABLE IF NOT EXISTS directory_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
-      const done = new Set((await c.query<{ version: number }>('SELECT version FROM directory_migrations')).rows.map((r) => r.version));
-      for (const m of MIGRATIONS.filter((x) => !done.has(x.version))) {
-        await c.query(m.sql);
-        await c.query('INSERT INTO directory_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
-      }
-    }).catch(async (e: unknown) => {
+    await applyMigrations(store.pool, schema, MIGRATION_LOCK, 'directory_migrations', MIGRATIONS).catch(async (e: unknown) => {
       await store.close();
       throw e;
     });

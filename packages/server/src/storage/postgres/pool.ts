@@ -28,3 +28,22 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
     c.release();
   }
 }
+
+/**
+ * Brings a capability's own tables in `schema` (alerting, directory) up to date: under the
+ * transaction-scoped advisory lock `lock` (several processes may race here), the migrations not
+ * yet recorded in `table` run in order, all in one transaction.
+ */
+export async function applyMigrations(pool: pg.Pool, schema: string, lock: number, table: string, migrations: { version: number; sql: string }[]): Promise<void> {
+  await inTransaction(pool, async (c) => {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [lock]);
+    await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await c.query(`CREATE TABLE IF NOT EXISTS ${table} (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`);
+    const done = new Set((await c.query<{ version: number }>(`SELECT version FROM ${table}`)).rows.map((r) => r.version));
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      await c.query(m.sql);
+      await c.query(`INSERT INTO ${table} (version, applied_at) VALUES ($1, $2)`, [m.version, Date.now()]);
+    }
+  });
+}

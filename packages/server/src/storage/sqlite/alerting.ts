@@ -11,6 +11,7 @@ import type { AlertStore, OutboxStore } from '../../alerting/ports.js';
 import type { Silence } from '../../alerting/silence.js';
 import { LEDGER_KEEP_MS, LEDGER_PRUNE_EVERY_MS, type BudgetLedger } from '../../notify/budget.js';
 import type { RuleState } from '../../rules/state.js';
+import { applyMigrations } from './db.js';
 
 const MIGRATIONS: { version: number; sql: string }[] = [
   {
@@ -46,15 +47,7 @@ export class SqliteAlerting implements AlertStore, OutboxStore, BudgetLedger {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec('CREATE TABLE IF NOT EXISTS alerting_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
-    const done = new Set((this.db.prepare('SELECT version FROM alerting_migrations').all() as { version: number }[]).map((r) => r.version));
-    for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        this.db.prepare('INSERT INTO alerting_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
-      })();
-    }
+    applyMigrations(this.db, 'alerting_migrations', MIGRATIONS);
   }
 
   close(): void {

@@ -33,3 +33,14 @@ export function migrate(db: Db): number {
   }
   return MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 }
+
+/**
+ * Applies the migrations of a capability's own tables (alerting, directory) not yet recorded in
+ * `table`, each in its own transaction, beside the core store's schema_migrations.
+ */
+export function applyMigrations(db: Db, table: string, migrations: { version: number; sql: string }[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`);
+  const done = new Set((db.prepare(`SELECT version FROM ${table}`).all() as { version: number }[]).map((r) => r.version));
+  const record = db.prepare(`INSERT INTO ${table} (version, applied_at) VALUES (?, ?)`);
+  for (const m of migrations) if (!done.has(m.version)) db.transaction(() => (db.exec(m.sql), record.run(m.version, Date.now())))();
+}

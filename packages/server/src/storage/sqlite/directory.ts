@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { Person, Rotation } from '../../oncall/model.js';
 import { DirectoryConflict, type AuditEntry, type AuditInput, type DirectoryChange, type DirectorySnapshot, type DirectoryStore, type DirectoryWatch, type WatchOptions } from '../../oncall/ports.js';
 import { VersionCheck } from '../../oncall/watch.js';
+import { applyMigrations } from './db.js';
 import { auditEntry, auditRow, directoryTables, versionTable, type AuditRow } from '../directory-rows.js';
 
 const MIGRATIONS = [
@@ -25,10 +26,7 @@ export class SqliteDirectory implements DirectoryStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec('CREATE TABLE IF NOT EXISTS directory_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
-    const done = new Set((this.db.prepare('SELECT version FROM directory_migrations').all() as { version: number }[]).map((r) => r.version));
-    const record = this.db.prepare('INSERT INTO directory_migrations (version, applied_at) VALUES (?, ?)');
-    for (const m of MIGRATIONS.filter((x) => !done.has(x.version))) this.db.transaction(() => (this.db.exec(m.sql), record.run(m.version, Date.now())))();
+    applyMigrations(this.db, 'directory_migrations', MIGRATIONS);
   }
 
   async snapshot(): Promise<DirectorySnapshot> {
