@@ -100,6 +100,7 @@ export function readAlertingSections(config: Config): { sections: AlertingSectio
     }),
   );
   const levels = {} as AlertingPolicy['levels'];
+  const roles = knownRoles(people.value, rotations);
   for (const level of ['P0', 'P1', 'P2', 'P3'] as Level[]) {
     const lc = config.levels[level];
     const channels = lc.channels.filter((c): c is ChannelType => (CHANNEL_TYPES as readonly string[]).includes(c));
@@ -107,7 +108,7 @@ export function readAlertingSections(config: Config): { sections: AlertingSectio
       if (!channels.includes(c as ChannelType)) issues.push({ path: ['levels', level, 'channels', String(i)], message: `unknown channel '${c}' (known: ${CHANNEL_TYPES.join(', ')})` });
     });
     lc.notify.forEach((spec, i) => {
-      const issue = notifySpecIssue(spec, knownRoles(people.value, rotations), ids);
+      const issue = notifySpecIssue(spec, roles, ids);
       if (issue) issues.push({ path: ['levels', level, 'notify', String(i)], message: issue });
     });
     const d = DEFAULT_POLICY.levels[level];
