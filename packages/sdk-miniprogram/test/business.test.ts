@@ -5,20 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rig, type Rig } from './harness.js';
-import type { MgEvent } from '../src/index.js';
+import { deliver, of, rig } from './harness.js';
 import { EXIT_STEP } from '../src/index.js';
 
-type Ev<T extends MgEvent['type']> = Extract<MgEvent, { type: T }>;
 type Dict = Record<string, unknown>;
-const of = <T extends MgEvent['type']>(r: Rig, t: T) => r.collector.byType(t) as Array<Ev<T>>;
-
-async function deliver(r: Rig): Promise<void> {
-  await r.sim.run(10);
-  const p = r.mg.flush(5000);
-  await r.sim.run(100);
-  await p;
-}
 
 const FEATURES = { mood_pick: { mood: ['good', 'ok', 'bad'], score: 'number' }, breathing: { rounds: 'number', guided: 'boolean' } } as const;
 

@@ -6,21 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { homePage, rig, type Rig } from './harness.js';
-import type { MgEvent } from '../src/index.js';
+import { deliver as send, homePage, of, rig, type Rig } from './harness.js';
 
 type Dict = Record<string, unknown>;
-type Ev<T extends MgEvent['type']> = Extract<MgEvent, { type: T }>;
 
 async function deliver(r: Rig): Promise<void> {
-  await r.sim.run(10);
-  const p = r.mg.flush(5000);
-  await r.sim.run(100);
-  assert.equal(await p, true, 'flush delivered everything');
-}
-
-function only<T extends MgEvent['type']>(r: Rig, type: T): Array<Ev<T>> {
-  return r.collector.byType(type) as Array<Ev<T>>;
+  assert.equal(await send(r), true, 'flush delivered everything');
 }
 
 test('launch and page load from performance entries; page views with dwell; lifecycle order kept', async () => {
@@ -43,13 +34,13 @@ test('launch and page load from performance entries; page views with dwell; life
     await deliver(r);
     assert.deepEqual(seen.slice(0, 8), ['app.onLaunch', 'app.onShow', 'home.onLoad', 'home.onShow', 'home.onReady', 'home.onHide', 'checkin.onLoad', 'checkin.onShow']);
 
-    const [launch] = only(r, 'app_launch');
+    const [launch] = of(r, 'app_launch');
     assert.ok(launch);
     assert.equal(launch.duration, 520, 'appLaunch entry: package + scripts (400) + first render (120)');
     assert.equal(launch.cold, true);
     assert.deepEqual(launch.attrs, { src: 'perf', lifecycle: 120 });
 
-    const loads = only(r, 'page_load');
+    const loads = of(r, 'page_load');
     const home = loads.find((e) => e.page === 'pages/home/index');
     const checkin = loads.find((e) => e.page === 'pages/checkin/index');
     assert.equal(home?.duration, 120);
@@ -59,7 +50,7 @@ test('launch and page load from performance entries; page views with dwell; life
     assert.equal(checkin?.attrs?.src, 'route');
     assert.equal(checkin?.attrs?.lifecycle, 120);
 
-    const views = only(r, 'page_view');
+    const views = of(r, 'page_view');
     const homeView = views.find((e) => e.page === 'pages/home/index');
     assert.equal(homeView?.dwell, hiddenAt - shownAt);
     const checkinView = views.find((e) => e.page === 'pages/checkin/index');
@@ -77,10 +68,10 @@ test('no performance API (old base library) or entries that never come (iOS): li
       await r.sim.launch();
       await r.sim.run(1500);
       await deliver(r);
-      const [launch] = only(r, 'app_launch');
+      const [launch] = of(r, 'app_launch');
       assert.equal(launch?.duration, 90, 'init → first page ready');
       assert.equal(launch?.attrs?.src, 'lifecycle');
-      assert.equal(only(r, 'page_load')[0]?.duration, 90);
+      assert.equal(of(r, 'page_load')[0]?.duration, 90);
     } finally {
       await r.close();
     }
@@ -106,7 +97,7 @@ test('wx.request: duration, status, business code, route template, sizes; Reques
     assert.equal((got[0]?.data as Dict).code, 0, 'the app got its answer unchanged');
     assert.deepEqual(got[1], { complete: true });
     assert.deepEqual(got[2], { errMsg: 'request:fail timeout' });
-    const api = only(r, 'api_request');
+    const api = of(r, 'api_request');
     const mood = api.find((e) => e.route === '/api/mood/:id');
     assert.ok(mood, JSON.stringify(api.map((e) => e.route)));
     assert.equal(mood.duration, 80);
@@ -167,7 +158,7 @@ test('cloud.callFunction and callContainer in both forms, uploadFile and downloa
     assert.match(String((await brokenErr).errMsg), /^cloud.callFunction:fail -404011/);
     assert.equal((await container).statusCode, 200);
     await deliver(r);
-    const api = only(r, 'api_request');
+    const api = of(r, 'api_request');
     const byRoute = (route: string) => api.find((e) => e.route === route);
     assert.deepEqual([byRoute('checkin')?.ok, byRoute('checkin')?.code, byRoute('checkin')?.duration, byRoute('checkin')?.api], [true, 0, 40, 'callFunction']);
     assert.deepEqual([byRoute('risky')?.ok, byRoute('risky')?.code], [false, 5001]);

@@ -6,19 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rig, type Rig } from './harness.js';
+import { deliver, of, rig, type Ev } from './harness.js';
 import { MiniProgramSim, SimClock } from './sim/index.js';
-import type { MgEvent } from '../src/index.js';
 
-type Ev<T extends MgEvent['type']> = Extract<MgEvent, { type: T }>;
-const of = <T extends MgEvent['type']>(r: Rig, t: T) => r.collector.byType(t) as Array<Ev<T>>;
-
-async function deliver(r: Rig): Promise<void> {
-  await r.sim.run(10);
-  const p = r.mg.flush(5000);
-  await r.sim.run(100);
-  await p;
-}
 
 test('a method that throws: reported once with frames and breadcrumbs, re-thrown to the runtime, the app goes on', async () => {
   let appOnError = 0;

@@ -2,7 +2,7 @@
  * Test harness: a fresh SDK module per simulated app (as a new mini-program process would load
  * it), a collector stand-in, an app backend, and the MindGuard-like app used by most tests.
  */
-import type { Mg, MgOptions } from '../src/index.js';
+import type { Mg, MgEvent, MgOptions } from '../src/index.js';
 import { MiniProgramSim, startBackend, startCollector, type Backend, type Collector, type Module, type SimOptions } from './sim/index.js';
 
 type Dict = Record<string, unknown>;
@@ -68,6 +68,20 @@ export async function rig(o: RigOptions = {}): Promise<Rig> {
       if (!o.backend) await backend.close();
     },
   };
+}
+
+/** An event of one type, as the protocol declares it. */
+export type Ev<T extends MgEvent['type']> = Extract<MgEvent, { type: T }>;
+
+/** The events of one type the collector has received. */
+export const of = <T extends MgEvent['type']>(r: Rig, t: T): Array<Ev<T>> => r.collector.byType(t) as Array<Ev<T>>;
+
+/** Sends what is queued (a flush within 5 s of virtual time); true when everything was delivered. */
+export async function deliver(r: Rig): Promise<boolean> {
+  await r.sim.run(10);
+  const p = r.mg.flush(5000);
+  await r.sim.run(100);
+  return p;
 }
 
 /** A simple page: data, an onLoad that requests the backend, a tap handler. */
