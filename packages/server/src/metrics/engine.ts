@@ -6,7 +6,7 @@ import type { Config, Level, MetricConfig } from '../config/schema.js';
 import type { Store } from '../storage/store.js';
 import type { Clock } from '../util/clock.js';
 import { parseDuration } from '../util/duration.js';
-import { MINUTE } from './agg.js';
+import { MINUTE, type RollupRow } from './agg.js';
 import { CATALOGUE, metricDef, type MetricDef } from './catalogue.js';
 import { computeFromAggs, round, seriesOf, type Computed } from './compute.js';
 import { computeCustom } from './custom.js';
@@ -93,6 +93,11 @@ export class MetricsEngine {
   /** Gauges: per minute, the sum over targets of each target's peak (config capacity) or the worst target (own capacity). */
   private async gauge(series: string, capacity: 'concurrentCapacity' | 'dbConnectionsMax' | undefined, from: number, to: number, filter?: { dim: string; val: string }): Promise<Computed> {
     const rows = (await this.rollups.rows([series], 'target', from, to)).filter((r) => !filter || filter.dim !== 'target' || r.val === filter.val);
+    return this.gaugeOf(rows, capacity);
+  }
+
+  /** A gauge's value from its per-target rows. */
+  private gaugeOf(rows: RollupRow[], capacity: 'concurrentCapacity' | 'dbConnectionsMax' | undefined): Computed {
     if (rows.length === 0) return { value: null, samples: 0 };
     const perMinute = new Map<number, Map<string, number>>();
     for (const r of rows) {
@@ -166,8 +171,19 @@ export class MetricsEngine {
     const windowMs = parseDuration(mc.window ?? '5m');
     const c = def.compute;
     if (c.kind === 'custom') return [];
-    const perVal = await this.rollups.perValue(seriesOf(c), by, valueWindowStart(now, windowMs), Math.floor(now / MINUTE) * MINUTE + MINUTE);
-    if (c.kind === 'gauge_pct') return Promise.all([...perVal.keys()].map((val) => this.value(id, now, { dim: by, val })));
+    const from = valueWindowStart(now, windowMs);
+    const to = Math.floor(now / MINUTE) * MINUTE + MINUTE;
+    if (c.kind === 'gauge_pct') {
+      // gauges are kept per target: one read, each target judged on its own rows
+      const perTarget = new Map<string, RollupRow[]>();
+      for (const r of await this.rollups.rows([c.series], by, from, to)) {
+        const rows = perTarget.get(r.val);
+        if (rows) rows.push(r);
+        else perTarget.set(r.val, [r]);
+      }
+      return [...perTarget].map(([val, rows]) => this.toValue(def, mc, this.gaugeOf(rows, c.capacity), now, windowMs, { dim: by, val }));
+    }
+    const perVal = await this.rollups.perValue(seriesOf(c), by, from, to);
     return [...perVal].map(([val, aggs]) => this.toValue(def, mc, computeFromAggs(c, (s) => aggs.get(s)), now, windowMs, { dim: by, val }));
   }
 
