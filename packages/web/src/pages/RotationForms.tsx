@@ -8,7 +8,7 @@ import { api, type Me } from '../api';
 import { shanghaiInput } from '../format';
 import { useI18n, type T } from '../i18n';
 import type { Person } from './DirectoryForms';
-import { described, FieldError, fieldErrors, type FieldErrors } from './fieldErrors';
+import { described, FieldError, useSave, type FieldErrors } from './fieldErrors';
 
 type Restriction = { days?: number[]; from?: string; to?: string };
 export type RotCfg = {
@@ -52,18 +52,10 @@ const move = <X,>(xs: X[], i: number, j: number): X[] => {
 export function RotationForm({ rotation, people, me, onDone }: { rotation: RotCfg; people: Person[]; me: Me; onDone: Done }) {
   const { t } = useI18n();
   const [layers, setLayers] = useState<LayerDraft[]>(rotation.layers.map(draft));
-  const [failure, setFailure] = useState<unknown>(null);
-  const errors = failure === null ? {} : fieldErrors(failure, t, me.role);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, run } = useSave(me.role);
   const base = useId();
   const put = (i: number, patch: Partial<LayerDraft>) => setLayers(layers.map((l, k) => (k === i ? { ...l, ...patch } : l)));
-  const save = () => {
-    setBusy(true);
-    api(`/api/settings/oncall/${rotation.id}`, { method: 'PUT', body: { role: rotation.role, layers: layers.map(layerBody) } }).then(
-      () => { setFailure(null); setBusy(false); onDone(t('saved')); },
-      (e: unknown) => { setFailure(e); setBusy(false); },
-    );
-  };
+  const save = () => run(() => api(`/api/settings/oncall/${rotation.id}`, { method: 'PUT', body: { role: rotation.role, layers: layers.map(layerBody) } }), () => onDone(t('saved')));
   const fresh: LayerDraft = { name: `layer-${layers.length + 1}`, members: [], start: shanghaiInput(Date.now()).slice(0, 11) + '10:00', handoff: '7d', days: [], from: '', to: '' };
   return (
     <form className="edit-form" data-testid={`rotation-form-${rotation.id}`} noValidate onSubmit={(e) => { e.preventDefault(); save(); }}>
@@ -161,16 +153,11 @@ export function SwapForm({ rotation, people, shifts, me, onDone }: { rotation: R
   };
   const side = (person: string) => ({ person, ...shiftOf(person) });
   const [f, setF] = useState({ a: side(first[0] ?? people[0]?.id ?? ''), b: side(first[1] ?? people[1]?.id ?? '') });
-  const [failure, setFailure] = useState<unknown>(null);
-  const errors = failure === null ? {} : fieldErrors(failure, t, me.role);
+  const { errors, run } = useSave(me.role);
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? id;
-  const submit = () =>
-    api(`/api/settings/oncall/${rotation.id}/swaps`, { method: 'POST', body: f }).then(
-      () => { setFailure(null); onDone(t('swapped')); },
-      (e: unknown) => setFailure(e),
-    );
+  const submit = () => run(() => api(`/api/settings/oncall/${rotation.id}/swaps`, { method: 'POST', body: f }), () => onDone(t('swapped')));
   return (
-    <form className="edit-form" data-testid={`swap-form-${rotation.id}`} noValidate onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+    <form className="edit-form" data-testid={`swap-form-${rotation.id}`} noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
       <p className="sub">{t('swapHint', { a: nameOf(f.a.person), b: nameOf(f.b.person) })}</p>
       {(['a', 'b'] as const).map((k) => {
         const x = k.toUpperCase();

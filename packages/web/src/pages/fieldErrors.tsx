@@ -3,8 +3,9 @@
  * `layers.0.members.1`, `a.end`…). Here that becomes a message in the page's language, keyed by
  * the form slot it belongs next to; '' is the form as a whole.
  */
+import { useState } from 'react';
 import { HttpError } from '../api';
-import type { Key, T } from '../i18n';
+import { useI18n, type Key, type T } from '../i18n';
 
 export type FieldErrors = Record<string, string>;
 
@@ -29,10 +30,29 @@ function message(field: string, serverMessage: string, t: T): string {
 }
 
 /** What went wrong with a save, by slot. */
-export function fieldErrors(e: unknown, t: T, role: string): FieldErrors {
+function fieldErrors(e: unknown, t: T, role: string): FieldErrors {
   if (e instanceof HttpError && e.status === 403) return { '': t('forbidden', { role }) };
   if (e instanceof HttpError && e.status < 500 && e.field && e.field !== 'body') return { '': t('fixFields'), [slotOf(e.field)]: message(e.field, e.message, t) };
   return { '': t('errField', { msg: (e as Error).message }) };
+}
+
+/**
+ * A form's save: `run(request, done)` sends it (`busy` meanwhile), calls `done` when the API took it
+ * and otherwise keeps the failure, shown as `errors` by slot.
+ */
+export function useSave(role: string) {
+  const { t } = useI18n();
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = (request: () => Promise<unknown>, done: () => void) => {
+    setBusy(true);
+    void request().then(
+      () => { setFailure(null); setBusy(false); done(); },
+      (e: unknown) => { setFailure(e); setBusy(false); },
+    );
+  };
+  const errors: FieldErrors = failure === null ? {} : fieldErrors(failure, t, role);
+  return { errors, busy, run };
 }
 
 /** Accessibility attributes of an input whose errors show in `slot` (the message element has id `${base}-err`). */
