@@ -8,7 +8,7 @@ import type { Directory } from '../oncall/directory.js';
 import type { Person } from '../oncall/model.js';
 import type { ChannelType, Delivery, Level } from '../notify/types.js';
 import { activeMaintenance } from './maintenance.js';
-import type { Alert, Page } from './model.js';
+import { moreUrgent, type Alert, type Page } from './model.js';
 import type { AlertingPolicy } from './policy.js';
 import { activeSilence, matches, type Matcher, type Silence } from './silence.js';
 
@@ -35,8 +35,6 @@ export const inhibitStage: FilterStage = {
   },
 };
 
-const RANK: Record<Level, number> = { P0: 0, P1: 1, P2: 2, P3: 3 };
-
 /**
  * Per-dimension alerts (config `alertBy`, e.g. api_response_time{route=…}) are inhibited while
  * their metric's overall alert is open at the same or a more urgent level and was opened before
@@ -49,7 +47,7 @@ export const overallInhibitStage: FilterStage = {
     const a = page.alert;
     if (page.reason === 'resolved' || a.ruleKey === a.metricId || Object.keys(a.labels).length === 0) return PASS;
     const overall = firing.find(
-      (o) => o.metricId === a.metricId && o.ruleKey === o.metricId && o.id !== a.id && RANK[o.level] <= RANK[a.level] && o.startsAt < now,
+      (o) => o.metricId === a.metricId && o.ruleKey === o.metricId && o.id !== a.id && !moreUrgent(a.level, o.level) && o.startsAt < now,
     );
     return overall ? { pass: false, stage: 'inhibit', detail: { rule: 'overall metric alert', by: overall.id } } : PASS;
   },
