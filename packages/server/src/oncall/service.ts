@@ -24,11 +24,16 @@ export const DIRECTORY_CHECK_MS = 5_000;
 const EDIT_ATTEMPTS = 3;
 
 const order = <T extends { id: string }>(xs: T[], first: T[]): T[] => [...first.flatMap((f) => xs.filter((x) => x.id === f.id)), ...xs.filter((x) => !first.some((f) => f.id === x.id))];
+/** `xs` with `put` replacing (in place) or appended, and `del` removed */
+const edited = <T extends { id: string }>(xs: T[], put: T[] = [], del: string[] = []): T[] => {
+  const byId = new Map(xs.map((x) => [x.id, x]));
+  for (const x of put) byId.set(x.id, x);
+  for (const id of del) byId.delete(id);
+  return [...byId.values()];
+};
 
 export class DirectoryService {
-  private people = new Map<string, Person>();
-  private rotations = new Map<string, Rotation>();
-  /** the stored version the maps and the live directory were read at */
+  /** the stored version the live directory was read at */
   private version = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private watcher: DirectoryWatch | undefined;
@@ -64,12 +69,8 @@ export class DirectoryService {
   }
 
   private load(snap: DirectorySnapshot): void {
-    const people = order(snap.people, this.yaml.people);
-    const rotations = order(snap.rotations, this.yaml.rotations);
-    this.people = new Map(people.map((p) => [p.id, p]));
-    this.rotations = new Map(rotations.map((r) => [r.id, r]));
     this.version = snap.version;
-    this.directory.replace(people, rotations);
+    this.directory.replace(order(snap.people, this.yaml.people), order(snap.rotations, this.yaml.rotations));
   }
 
   /** Reloads from the store when its version is not the one loaded. */
@@ -101,10 +102,10 @@ export class DirectoryService {
   }
 
   listPeople(): Person[] {
-    return [...this.people.values()];
+    return [...this.directory.people];
   }
   listRotations(): Rotation[] {
-    return [...this.rotations.values()];
+    return [...this.directory.rotations];
   }
   listAudit(q: { since?: number; limit: number }): Promise<AuditEntry[]> {
     return this.store.list(q);
@@ -115,7 +116,7 @@ export class DirectoryService {
   }
 
   private known(): input.Known {
-    return { people: new Set(this.people.keys()), roles: input.knownRoles(this.listPeople(), this.listRotations()) };
+    return { people: new Set(this.directory.people.map((p) => p.id)), roles: input.knownRoles(this.directory.people, this.directory.rotations) };
   }
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
@@ -138,14 +139,11 @@ export class DirectoryService {
   }
   private async apply(change: Omit<DirectoryChange, 'audit'>, actor: string, action: string, target: string, before: unknown, after: unknown): Promise<void> {
     this.version = await this.store.commit({ ...change, ifVersion: this.version, audit: [{ at: this.now(), actor, action, target, before, after }] });
-    for (const p of change.putPeople ?? []) this.people.set(p.id, p);
-    for (const id of change.deletePeople ?? []) this.people.delete(id);
-    for (const r of change.putRotations ?? []) this.rotations.set(r.id, r);
-    for (const id of change.deleteRotations ?? []) this.rotations.delete(id);
-    this.directory.replace(this.listPeople(), this.listRotations());
+    const { people, rotations } = this.directory;
+    this.directory.replace(edited(people, change.putPeople, change.deletePeople), edited(rotations, change.putRotations, change.deleteRotations));
   }
   private rotation(id: string): Rotation {
-    const r = this.rotations.get(id);
+    const r = this.directory.rotations.find((x) => x.id === id);
     if (!r) throw new ApiError('NOT_FOUND', `no rotation ${id}`, 'id');
     return r;
   }
@@ -153,7 +151,7 @@ export class DirectoryService {
   createPerson(body: unknown, actor: string): Promise<Person> {
     return this.edit(async () => {
       const p = input.person(body, this.known());
-      if (this.people.has(p.id)) throw new ApiError('CONFLICT', `person ${p.id} exists (use PUT to change it)`, 'id');
+      if (this.directory.person(p.id)) throw new ApiError('CONFLICT', `person ${p.id} exists (use PUT to change it)`, 'id');
       await this.apply({ putPeople: [p] }, actor, 'person.create', `person:${p.id}`, null, maskPerson(p));
       return p;
     });
@@ -161,7 +159,7 @@ export class DirectoryService {
 
   updatePerson(id: string, body: unknown, actor: string): Promise<Person> {
     return this.edit(async () => {
-      const before = this.people.get(id);
+      const before = this.directory.person(id);
       if (!before) throw new ApiError('NOT_FOUND', `no person ${id}`, 'id');
       const p = input.person(body, this.known(), before);
       await this.apply({ putPeople: [p] }, actor, 'person.update', `person:${id}`, maskPerson(before), maskPerson(p));
@@ -171,7 +169,7 @@ export class DirectoryService {
 
   deletePerson(id: string, actor: string): Promise<void> {
     return this.edit(async () => {
-      const before = this.people.get(id);
+      const before = this.directory.person(id);
       if (!before) throw new ApiError('NOT_FOUND', `no person ${id}`, 'id');
       const uses = this.listRotations().filter((r) => r.layers.some((l) => l.members.includes(id)) || r.overrides.some((o) => o.personId === id && o.end > this.now()));
       if (uses.length > 0) throw new ApiError('CONFLICT', `${id} is still on rotation ${uses.map((r) => r.id).join(', ')}: take them off first`, 'id');
@@ -182,7 +180,7 @@ export class DirectoryService {
   createRotation(body: unknown, actor: string): Promise<Rotation> {
     return this.edit(async () => {
       const rid = input.id(input.body(body).id);
-      if (this.rotations.has(rid)) throw new ApiError('CONFLICT', `rotation ${rid} exists (use PUT to change it)`, 'id');
+      if (this.directory.rotations.some((x) => x.id === rid)) throw new ApiError('CONFLICT', `rotation ${rid} exists (use PUT to change it)`, 'id');
       const r = input.rotation(body, this.known(), rid, []);
       await this.apply({ putRotations: [r] }, actor, 'rotation.create', `rotation:${rid}`, null, rotationView(r));
       return r;
