@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../src/util/clock.js';
-import { closeAndDrop, envelope, getJson, PG_URL, post, startPlatform, testConfig, uid, type Ev, type TestPlatform } from './helpers.js';
+import { closeAndDrop, envelope, getJson, lcg, p95, PG_URL, post, startPlatform, testConfig, uid, type Ev, type TestPlatform } from './helpers.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -15,14 +15,8 @@ const T0 = Date.UTC(2026, 10, 27, 2, 0, 30);
 const clock = new ManualClock(T0);
 let tp: TestPlatform;
 
-let seed = 42;
-const rand = () => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed / 2147483648;
-};
+const rand = lcg(42);
 const durations = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => Math.round(lo + rand() * (hi - lo)));
-/** nearest-rank p95, the definition SPEC.md uses */
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(0.95 * xs.length) - 1]!;
 
 type MetricJson = { value: number | null; samples: number; state: string; level: string | null; details?: Record<string, number> };
 const metric = (id: string) => getJson<MetricJson>(`${tp.url}/api/v1/metrics/${id}`);

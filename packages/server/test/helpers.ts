@@ -124,6 +124,17 @@ export async function spawnServer(dataDir: string, extra: string[] = []): Promis
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A seeded linear congruential generator in [0, 1): the same traffic on every run. */
+export function lcg(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
+
+/** nearest-rank p95, the definition SPEC.md uses */
+export const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.ceil(0.95 * xs.length) - 1]!;
+
 /** The local PostgreSQL the tests use (trust auth, database `test`; each test takes its own schema). */
 export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -12,18 +12,12 @@ import { rmSync } from 'node:fs';
 import { ManualClock } from '../src/util/clock.js';
 import { openStore } from '../src/storage/index.js';
 import type { Config } from '../src/config/schema.js';
-import { closeAndDrop, envelope, getJson, PG_URL, post, startPlatform, tempDir, testConfig, type Ev, type TestPlatform } from './helpers.js';
+import { closeAndDrop, envelope, getJson, lcg, p95, PG_URL, post, startPlatform, tempDir, testConfig, type Ev, type TestPlatform } from './helpers.js';
 
 // 2026-11-27 10:00:30 Asia/Shanghai
 const T0 = Date.UTC(2026, 10, 27, 2, 0, 30);
 
-let seed = 7;
-const rand = () => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed / 2147483648;
-};
-/** nearest-rank p95 of the true traffic, the definition SPEC.md uses */
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(0.95 * xs.length) - 1]!;
+const rand = lcg(7);
 const rated = (e: Ev, rate: number): Ev => ({ ...e, attrs: { sampleRate: rate } });
 /**
  * What an SDK sampling successes at `rate` sends: every failure, and of the successes a
