@@ -32,6 +32,17 @@ const edited = <T extends { id: string }>(xs: T[], put: T[] = [], del: string[] 
   return [...byId.values()];
 };
 
+/** Runs `attempt` again while it fails with DirectoryConflict, EDIT_ATTEMPTS times in all (then the conflict is thrown). */
+async function retryOnConflict<T>(attempt: (n: number) => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (e) {
+      if (!(e instanceof DirectoryConflict) || n >= EDIT_ATTEMPTS) throw e;
+    }
+  }
+}
+
 export class DirectoryService {
   /** the stored version the live directory was read at */
   private version = 0;
@@ -49,19 +60,15 @@ export class DirectoryService {
   /** Loads the stored directory, applying the YAML where it changed since it was last applied. */
   static async open(store: DirectoryStore, yaml: Seed, now: () => number, log?: Log): Promise<DirectoryService> {
     let snap = await store.snapshot();
-    for (let attempt = 1; ; attempt++) {
+    const seeded = await retryOnConflict(async (attempt) => {
+      if (attempt > 1) snap = await store.snapshot(); // another process applied something first: compare again
       const change = seedChange(snap, yaml, now());
-      if (!change) break;
-      try {
-        await store.commit({ ...change, ifVersion: snap.version });
-      } catch (e) {
-        if (!(e instanceof DirectoryConflict) || attempt >= EDIT_ATTEMPTS) throw e;
-        snap = await store.snapshot(); // another process applied something first: compare again
-        continue;
-      }
-      for (const e of change.audit) if (e.note) log?.warn({ target: e.target }, 'the YAML replaced an entry edited through the API (the edited version is in the audit log)');
+      if (change) await store.commit({ ...change, ifVersion: snap.version });
+      return change;
+    });
+    if (seeded) {
+      for (const e of seeded.audit) if (e.note) log?.warn({ target: e.target }, 'the YAML replaced an entry edited through the API (the edited version is in the audit log)');
       snap = await store.snapshot();
-      break;
     }
     const service = new DirectoryService(store, new Directory([], []), yaml, now, log);
     service.load(snap);
@@ -125,17 +132,14 @@ export class DirectoryService {
   }
   /** An edit: checked against the latest stored directory, and checked again if another process committed first. */
   private edit<T>(fn: () => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      for (let attempt = 1; ; attempt++) {
+    return this.exclusive(() =>
+      retryOnConflict(async () => {
         await this.sync();
-        try {
-          return await fn();
-        } catch (e) {
-          if (!(e instanceof DirectoryConflict)) throw e;
-          if (attempt >= EDIT_ATTEMPTS) throw new ApiError('CONFLICT', 'the directory is being changed elsewhere at the same time: try again', 'id');
-        }
-      }
-    });
+        return fn();
+      }).catch((e: unknown) => {
+        throw e instanceof DirectoryConflict ? new ApiError('CONFLICT', 'the directory is being changed elsewhere at the same time: try again', 'id') : e;
+      }),
+    );
   }
   private async apply(change: Omit<DirectoryChange, 'audit'>, actor: string, action: string, target: string, before: unknown, after: unknown): Promise<void> {
     this.version = await this.store.commit({ ...change, ifVersion: this.version, audit: [{ at: this.now(), actor, action, target, before, after }] });
