@@ -16,8 +16,9 @@ import type { AlertStatus } from './model.js';
 import type { AlertStore, OutboxStore } from './ports.js';
 import { responseStats } from './stats.js';
 import { describe, object } from '../api/docs.js';
+import { NAME_PATTERN } from '../auth/users.js';
 
-const BY = { type: 'string', pattern: '^[\\w.@-]{1,64}$', description: 'who acts; replaced by the signed-in user when there is one' };
+const BY = { type: 'string', pattern: NAME_PATTERN.source, description: 'who acts; replaced by the signed-in user when there is one' };
 const ACT = object({ by: BY }, ['by']);
 const TIME = { type: 'integer', description: 'epoch ms' };
 const MATCHER = object({ metric: { type: 'string' }, levels: { type: 'array', items: { enum: ['P0', 'P1', 'P2', 'P3'] } }, labels: { type: 'object', additionalProperties: { type: 'string' } } });
@@ -51,7 +52,7 @@ async function act(deps: AlertingApiDeps, id: string, kind: 'ack' | 'resolve', b
 
 const who = (body: unknown): string | undefined => {
   const by = (body as { by?: unknown } | null)?.by;
-  return typeof by === 'string' && /^[\w.@-]{1,64}$/.test(by) ? by : undefined;
+  return typeof by === 'string' && NAME_PATTERN.test(by) ? by : undefined;
 };
 
 const page = (title: string, body: string): string =>
