@@ -53,42 +53,46 @@ export default function Oncall({ me }: { me: Me }) {
       <Gate l={now}>
         {(o) => o.rotations.length === 0 ? <Empty>{t('nobody')}</Empty> : (
           <div className="grid2">
-            {o.rotations.map((r) => (
-              <div key={r.id} className="rot">
-                <h3>{t('rotation')}: {r.id} <span className="sub">({t('role')}: {r.role})</span></h3>
-                <ol className="plain" data-testid={`shifts-${r.id}`}>
-                  {(shifts[r.id] ?? [{ person: r.onCall?.id ?? null, name: r.onCall?.name ?? '—', from: o.at, until: r.until }]).map((s, i) => (
-                    <li key={i} className={i === 0 ? 'now' : ''}>
-                      <b>{i === 0 ? t('onCallNow') : t('next')}</b> {s.name} <span className="sub">{fmtTime(s.from, lang, true)} → {s.until ? fmtTime(s.until, lang, true) : '∞'}</span>
-                    </li>
-                  ))}
-                </ol>
-                {cfg.data?.rotations.filter((c) => c.id === r.id).map((c) => (
-                  <div key={c.id} className="sub">
-                    {c.layers.map((l) => <div key={l.name}>{l.name}: {l.members.join(' → ')} ({[l.handoff, restrictionText(l.restriction, t)].filter(Boolean).join(', ')})</div>)}
-                    <h3>{t('overrides')}</h3>
-                    {c.overrides.length === 0 ? <div>—</div> : c.overrides.map((o, i) => (
-                      <div key={i}>{o.person}: {o.start} → {o.end} {o.note}
-                        {edit && o.id && <> <button className="link" onClick={() => api(`/api/settings/oncall/${c.id}/overrides/${o.id}`, { method: 'DELETE' }).then(() => changed(t('saved')), (e: unknown) => setNote((e as Error).message))}>{t('remove')}</button></>}
-                      </div>
+            {o.rotations.map((r) => {
+              const c = cfg.data?.rotations.find((x) => x.id === r.id);
+              const staff = edit ? people.data?.people : undefined;
+              return (
+                <div key={r.id} className="rot">
+                  <h3>{t('rotation')}: {r.id} <span className="sub">({t('role')}: {r.role})</span></h3>
+                  <ol className="plain" data-testid={`shifts-${r.id}`}>
+                    {(shifts[r.id] ?? [{ person: r.onCall?.id ?? null, name: r.onCall?.name ?? '—', from: o.at, until: r.until }]).map((s, i) => (
+                      <li key={i} className={i === 0 ? 'now' : ''}>
+                        <b>{i === 0 ? t('onCallNow') : t('next')}</b> {s.name} <span className="sub">{fmtTime(s.from, lang, true)} → {s.until ? fmtTime(s.until, lang, true) : '∞'}</span>
+                      </li>
                     ))}
-                    {edit && people.data && <OverrideForm rotation={c.id} people={people.data.people} onDone={changed} />}
-                  </div>
-                ))}
-                {edit && people.data && cfg.data?.rotations.filter((c) => c.id === r.id).map((c) => (
-                  <div key={c.id}>
-                    <details className="edit">
-                      <summary>{t('editRotation')}</summary>
-                      <RotationForm key={JSON.stringify(c.layers)} rotation={c} people={people.data?.people ?? []} me={me} onDone={changed} />
-                    </details>
-                    <details className="edit">
-                      <summary>{t('swap')}</summary>
-                      <SwapForm key={JSON.stringify(shifts[r.id] ?? [])} rotation={c} people={people.data?.people ?? []} shifts={shifts[r.id] ?? []} me={me} onDone={changed} />
-                    </details>
-                  </div>
-                ))}
-              </div>
-            ))}
+                  </ol>
+                  {c && (
+                    <div className="sub">
+                      {c.layers.map((l) => <div key={l.name}>{l.name}: {l.members.join(' → ')} ({[l.handoff, restrictionText(l.restriction, t)].filter(Boolean).join(', ')})</div>)}
+                      <h3>{t('overrides')}</h3>
+                      {c.overrides.length === 0 ? <div>—</div> : c.overrides.map((o, i) => (
+                        <div key={i}>{o.person}: {o.start} → {o.end} {o.note}
+                          {edit && o.id && <> <button className="link" onClick={() => api(`/api/settings/oncall/${c.id}/overrides/${o.id}`, { method: 'DELETE' }).then(() => changed(t('saved')), (e: unknown) => setNote((e as Error).message))}>{t('remove')}</button></>}
+                        </div>
+                      ))}
+                      {staff && <OverrideForm rotation={c.id} people={staff} onDone={changed} />}
+                    </div>
+                  )}
+                  {c && staff && (
+                    <div>
+                      <details className="edit">
+                        <summary>{t('editRotation')}</summary>
+                        <RotationForm key={JSON.stringify(c.layers)} rotation={c} people={staff} me={me} onDone={changed} />
+                      </details>
+                      <details className="edit">
+                        <summary>{t('swap')}</summary>
+                        <SwapForm key={JSON.stringify(shifts[r.id] ?? [])} rotation={c} people={staff} shifts={shifts[r.id] ?? []} me={me} onDone={changed} />
+                      </details>
+                    </div>
+                  )}
+                </div>
+              );
+            })}
           </div>
         )}
       </Gate>
