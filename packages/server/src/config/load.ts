@@ -104,7 +104,7 @@ function semanticIssues(c: Config, file: string, at: At): ConfigIssue[] {
     if (m.warn === undefined && m.crit === undefined) add(['metrics', id], 'needs warn or crit');
     (m.alertBy ?? []).forEach((dim, i) => {
       if (!def.dims.includes(dim)) add(['metrics', id, 'alertBy', i], `metric ${id} cannot be alerted by '${dim}'; its dimensions: ${def.dims.join(', ') || 'none'}`);
-      else if (def.compute.kind === 'custom' || id === 'sos_response_time') add(['metrics', id, 'alertBy', i], `metric ${id} is computed by a detector, not from rollups: it cannot be alerted per '${dim}'`);
+      else if (def.compute.kind === 'custom') add(['metrics', id, 'alertBy', i], `metric ${id} is computed by a detector, not from rollups: it cannot be alerted per '${dim}'`);
       else if (m.alertBy?.indexOf(dim) !== i) add(['metrics', id, 'alertBy', i], `'${dim}' is listed twice`);
     });
     if (m.warn !== undefined && m.crit !== undefined) {
