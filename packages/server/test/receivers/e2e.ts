@@ -5,16 +5,13 @@
  */
 import { alertingPlugin } from '../../src/alerting/plugin.js';
 import type { AlertManager } from '../../src/alerting/manager.js';
-import { envelope, post, startPlatform, testConfig, type TestPlatform } from '../helpers.js';
+import { closeAndDrop, envelope, PG_URL, post, startPlatform, testConfig, type TestPlatform } from '../helpers.js';
 import { startDingTalkReceiver, type DingTalkReceiver } from '../../src/notify/standins/dingtalk.js';
-import { PgStore } from '../../src/storage/postgres/store.js';
-
-export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export type E2E = { tp: TestPlatform; ding: DingTalkReceiver; manager: AlertManager; postAudit(): Promise<number>; close(): Promise<void> };
 
 export async function startE2E(opts: { robots?: number; evaluateEveryMs?: number; engine?: 'sqlite' | 'postgres' } = {}): Promise<E2E> {
-  const pgSchema = opts.engine === 'postgres' ? `mgops_e2e_${process.pid}_${Math.floor(Math.random() * 1e6)}` : null;
+  const pgSchema = opts.engine === 'postgres' ? `mgops_e2e_${process.pid}_${Math.floor(Math.random() * 1e6)}` : undefined;
   const robots = Array.from({ length: opts.robots ?? 1 }, (_, i) => ({ accessToken: `e2e-${i}`, secret: `SECe2e${i}` }));
   const ding = await startDingTalkReceiver({ robots });
   let manager: AlertManager | undefined;
@@ -44,13 +41,8 @@ export async function startE2E(opts: { robots?: number; evaluateEveryMs?: number
       return r.status;
     },
     async close() {
-      await tp.close();
+      await closeAndDrop(tp, pgSchema);
       await ding.close();
-      if (pgSchema) {
-        const pg = new PgStore(PG_URL, pgSchema);
-        await pg.dropSchema();
-        await pg.close();
-      }
     },
   };
 }
