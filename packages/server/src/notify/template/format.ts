@@ -10,10 +10,25 @@ export function formatShanghai(ms: number): string {
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
-function trimNumber(n: number, extra = 0): string {
+function trimNumber(n: number, extra: number): string {
   if (!Number.isFinite(n)) return String(n);
   const digits = (Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2) + extra;
   return String(Number(n.toFixed(digits)));
+}
+
+/** A value with its unit, with `extra` more decimals than usual. */
+function withUnit(value: number, unit: Unit | undefined, extra: number): string {
+  switch (unit) {
+    case 'ms':
+      return `${trimNumber(value, extra)} ms`;
+    case 's':
+      return `${trimNumber(value, extra)} s`;
+    case '%':
+      // two decimals: 99.46% must not read as the 99.5% threshold
+      return `${Number.isFinite(value) ? String(Number(value.toFixed(2 + extra))) : String(value)}%`;
+    default:
+      return trimNumber(value, extra);
+  }
 }
 
 /**
@@ -21,27 +36,10 @@ function trimNumber(n: number, extra = 0): string {
  * from it is never printed the same: "60.04 s" beside "> 60 s", not "60 s".
  */
 export function formatValue(value: number, unit: Unit | undefined, against?: number): string {
-  let extra = 0;
-  const text = (): string => {
-    switch (unit) {
-      case 'ms':
-        return `${trimNumber(value, extra)} ms`;
-      case 's':
-        return `${trimNumber(value, extra)} s`;
-      case '%':
-        // two decimals: 99.46% must not read as the 99.5% threshold
-        return `${Number.isFinite(value) ? String(Number(value.toFixed(2 + extra))) : String(value)}%`;
-      default:
-        return trimNumber(value, extra);
-    }
-  };
-  let out = text();
+  let out = withUnit(value, unit, 0);
   if (against === undefined || against === value) return out;
-  const limit = formatValue(against, unit);
-  while (out === limit && extra < 4) {
-    extra++;
-    out = text();
-  }
+  const limit = withUnit(against, unit, 0);
+  for (let extra = 1; out === limit && extra <= 4; extra++) out = withUnit(value, unit, extra);
   return out;
 }
 
