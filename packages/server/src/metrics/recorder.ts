@@ -22,7 +22,8 @@ export function recordCommitted(buffer: RollupBuffer, batches: CommittedBatch[],
     }
     if (write.pii) {
       for (const [kind, n] of Object.entries(write.pii)) {
-        for (let k = 0; k < (n ?? 0); k++) buffer.add(write.receivedAt, { series: 'pii', value: 1, bad: true, w: 1, q: false, dims: [['kind', kind]] });
+        // one sample standing for the n found (its weight), not n samples of one
+        if (n) buffer.add(write.receivedAt, { series: 'pii', value: 1, bad: true, w: n, q: false, dims: [['kind', kind]] });
       }
     }
     if (result.seq > buffer.seq) buffer.seq = result.seq;
