@@ -16,7 +16,7 @@ import type { ReceivedMail, SmtpReceiver } from '../../src/notify/standins/smtp.
 import type { CallRecord, SmsRecord, TencentReceiver } from '../../src/notify/standins/tencent.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { envelope, post, startPlatform, testConfig, type Ev, type TestPlatform } from '../helpers.js';
-import { MATRIX_TEAM, SECRETS, standInChannels, startStandIns } from '../receivers/alerting-kit.js';
+import { MATRIX_TEAM, OPS_MEMBERS, OPS_ROTATION_START, SECRETS, standInChannels, startStandIns } from '../receivers/alerting-kit.js';
 
 export const S = 1000;
 export const MIN = 60 * S;
@@ -25,11 +25,8 @@ export const DAY = 24 * HOUR;
 export const WEEK = 7 * DAY;
 /** Wednesday 2026-11-25 10:00 Asia/Shanghai */
 export const T0 = Date.UTC(2026, 10, 25, 2, 0);
-/** the on-call rotation of ops engineers: alice, bob, weekly from Monday 2025-01-06 10:00 Shanghai */
-const ROTATION_START = Date.UTC(2025, 0, 6, 2, 0);
-const ROTATION = ['alice', 'bob'];
-/** who is on call at `t`, computed here independently of src/oncall */
-export const onCallAt = (t: number): string => ROTATION[Math.floor((t - ROTATION_START) / WEEK) % ROTATION.length]!;
+/** who is on call at `t` in the ops rotation (alerting-kit's), computed here independently of src/oncall */
+export const onCallAt = (t: number): string => OPS_MEMBERS[Math.floor((t - OPS_ROTATION_START) / WEEK) % OPS_MEMBERS.length]!;
 
 const person = (id: string) => {
   const p = MATRIX_TEAM.find((x) => x.id === id);
@@ -60,7 +57,7 @@ export async function startChain(edit?: (c: Config) => void): Promise<Parts & { 
     c.server.publicUrl = 'https://ops.mindguard.example';
     c.channels = standInChannels({ ding, tencent, smtp }, { sms: { perMinute: 50, perMonth: 5000 }, voice: { perMinute: 50, perMonth: 1000 } });
     c.people = MATRIX_TEAM;
-    c.oncall = { rotations: [{ id: 'ops', role: 'ops_engineer', layers: [{ name: '24x7', members: ROTATION, start: '2025-01-06T10:00', handoff: '7d' }] }] };
+    c.oncall = { rotations: [{ id: 'ops', role: 'ops_engineer', layers: [{ name: '24x7', members: [...OPS_MEMBERS], start: '2025-01-06T10:00', handoff: '7d' }] }] };
     c.alerting = { ackSecret: SECRETS.ack.padEnd(16, '-') };
     edit?.(c);
   });

@@ -38,8 +38,12 @@ export const MATRIX_TEAM: Person[] = [
   { id: 'ai', name: 'Ai', roles: ['ai_engineer'], mobile: '13800000014', email: 'ai@mindguard.example' },
 ];
 
-export function weeklyRotation(start: number): Rotation {
-  return { id: 'ops', role: 'ops_engineer', layers: [{ name: '24x7', members: ['alice', 'bob'], start, handoffMs: 7 * 86_400_000 }], overrides: [] };
+/** The ops engineers' 24x7 rotation: alice, bob, weekly from Monday 2025-01-06 10:00 Shanghai. */
+export const OPS_MEMBERS: readonly string[] = ['alice', 'bob'];
+export const OPS_ROTATION_START = Date.UTC(2025, 0, 6, 2, 0);
+
+export function weeklyRotation(start: number = OPS_ROTATION_START): Rotation {
+  return { id: 'ops', role: 'ops_engineer', layers: [{ name: '24x7', members: [...OPS_MEMBERS], start, handoffMs: 7 * 86_400_000 }], overrides: [] };
 }
 
 export const SECRETS = {
@@ -103,7 +107,7 @@ export async function startAlertingKit(opts: {
   const policy: AlertingPolicy = { ...DEFAULT_POLICY, publicUrl: 'https://ops.mindguard.example', ...opts.policy };
   const store = opts.store ?? new InMemoryAlertStore();
   const outbox = opts.outbox ?? new InMemoryOutbox();
-  const directory = new Directory(TEAM, [weeklyRotation(opts.rotationStart ?? Date.UTC(2025, 0, 6, 2, 0))]);
+  const directory = new Directory(TEAM, [weeklyRotation(opts.rotationStart)]);
   let n = 0;
   const manager = new AlertManager({ store, outbox, registry, directory, policy, clock: opts.clock, ackSecret: SECRETS.ack, newId: () => `AL${String(++n).padStart(4, '0')}${Math.floor(opts.clock.now() / 1000) % 997}` });
   return {
