@@ -42,10 +42,9 @@ function answer(reply: FastifyReply, r: ActionResult) {
 
 /** Acknowledges or resolves, and audits what changed. */
 async function act(deps: AlertingApiDeps, id: string, kind: 'ack' | 'resolve', by: string, actor: string, via: 'api' | 'link'): Promise<ActionResult> {
-  const before = await deps.store.getAlert(id);
   const r = kind === 'ack' ? await deps.manager.acknowledge(id, by, via) : await deps.manager.resolve(id, by);
-  if (r.ok && before?.status !== r.alert.status) {
-    await deps.audit?.record({ actor, action: `alert.${kind}`, target: `alert:${id}`, before: { status: before?.status ?? null }, after: { status: r.alert.status, by, via } });
+  if (r.ok && r.from) {
+    await deps.audit?.record({ actor, action: `alert.${kind}`, target: `alert:${id}`, before: { status: r.from }, after: { status: r.alert.status, by, via } });
   }
   return r;
 }

@@ -8,7 +8,7 @@ import type { Directory } from '../oncall/directory.js';
 import type { ChannelRegistry, Level, NotifyLogger } from '../notify/types.js';
 import { DEFAULT_RULE_OPTIONS, step, type Observation, type RuleEvent, type RuleOptions } from '../rules/state.js';
 import type { Clock } from '../util/clock.js';
-import { fingerprint, type Alert, type Page, type Severity, type TimelineEntry } from './model.js';
+import { fingerprint, type Alert, type AlertStatus, type Page, type Severity, type TimelineEntry } from './model.js';
 import { dispatchDue, type DispatchStats } from './outbox.js';
 import { sendPage } from './pager.js';
 import { escalationChain, type AlertingPolicy } from './policy.js';
@@ -41,7 +41,10 @@ export type AlertingDeps = {
   log?: NotifyLogger;
 };
 
-export type ActionResult = { ok: true; alert: Alert } | { ok: false; code: 'NOT_FOUND' | 'CONFLICT'; message: string };
+export type ActionResult =
+  /** `from`: the status before, when the action changed it (absent when there was nothing to do) */
+  | { ok: true; alert: Alert; from?: AlertStatus }
+  | { ok: false; code: 'NOT_FOUND' | 'CONFLICT'; message: string };
 
 const newAlertId = (): string => 'A' + randomBytes(5).toString('hex').toUpperCase();
 
@@ -188,7 +191,7 @@ export class AlertManager {
     alert.escalation.nextAt = null;
     alert.updatedAt = now;
     await this.save(alert, [{ alertId: id, at: now, kind: 'acknowledged', detail: { by, via, afterMs: now - alert.startsAt, withinDeadline: now <= alert.ackDeadline } }]);
-    return { ok: true, alert };
+    return { ok: true, alert, from: 'firing' };
   }
 
   /** Resolve by hand; the rule starts from normal, so a metric still bad opens a new alert. */
@@ -198,7 +201,8 @@ export class AlertManager {
     if (alert.status === 'resolved') return { ok: true, alert };
     const rule = await this.deps.store.getRuleState(alert.ruleKey);
     if (rule) await this.deps.store.saveRuleState({ ...rule, status: 'ok', severity: null, level: null, okSince: null });
-    return { ok: true, alert: await this.close(alert, by, []) };
+    const from = alert.status;
+    return { ok: true, alert: await this.close(alert, by, []), from };
   }
 
   /** Escalations, repeats and acknowledgement time-outs due now; then the outbox. */
