@@ -47,8 +47,8 @@ test('sos-unanswered in simulated time: P1 after the real 30 s, P0 after 60 s; r
     const waited = Number(opened.detail.value);
     // the evaluation that saw it first: past 30 s, within a few simulated seconds of it
     assert.equal(opened.detail.level, 'P1');
-    assert.ok(waited > 30 && waited < 45, `P1 opened after ${waited} s`);
-    // (the opened value is rounded to 0.1 s)
+    // (the opened value is rounded to 0.1 s: the runner wakes 1 ms past the deadline, 30.001 s reads 30)
+    assert.ok(waited >= 30 && waited < 45, `P1 opened after ${waited} s`);
     const atUpgrade = Math.round(upgraded.at - (opened.at - waited * 1000)) / 1000;
     console.log(`SOS unanswered: P1 at ${waited} s, P0 at ${atUpgrade} s (simulated; opened ${hhmm(opened.at)})`);
     assert.ok(atUpgrade > 59.9 && atUpgrade < 75, `P0 after ${atUpgrade} s`);
