@@ -8,8 +8,6 @@ mg.init({
   key: config.key,
   env: 'development',
   release: '1.0.0',
-  // check-in flow: open (page shown) → choose mood → submit → success
-  funnels: { checkin: [{ step: 'open', page: 'pages/checkin/index' }, 'choose_mood', 'submit', 'success'] },
   features: { mood_pick: { mood: ['good', 'ok', 'bad'] }, breathing: { rounds: 'number' } },
   debug: true,
 });

@@ -8,6 +8,8 @@ export interface Ctx {
   crumb_(c: string, m: string): void;
   /** an error thrown by an App/Page/Component method (re-thrown to the host after this) */
   methodError_(e: unknown, method: string): void;
+  /** a page is loading: what happens in its onLoad belongs to it */
+  pageLoad_(route: string): void;
   pageShown_(route: string): void;
   pageReady_(route: string, loadAt: number): void;
   appShow_(): void;

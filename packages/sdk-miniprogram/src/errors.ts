@@ -1,35 +1,12 @@
 /**
- * Errors to events: the message and stack of an Error or of WeChat's onError string, the stack
- * parsed into frames (V8 `at fn (file:l:c)`, JavaScriptCore `fn@file:l:c`) with file paths made
- * relative to the package, a fingerprint, and a message cleaned of free text.
+ * Errors to events: the message and the stack's frame lines of an Error or of WeChat's onError
+ * string, and a message cleaned of free text. The collector parses the frames (V8 `at fn
+ * (file:l:c)`, JavaScriptCore `fn@file:l:c`), makes their paths relative and fingerprints the
+ * error: grouping can change without an app release, and this SDK stays small.
  */
-export interface Frame {
-  fn_: string;
-  file_: string;
-  line_: number;
-  col_: number;
-}
 
-const V8 = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$/;
-const JSC = /^\s*(.*?)@(.+?):(\d+):(\d+)$/;
-
-/** `https://servicewechat.com/wx123/7/appservice/pages/a.js` → `pages/a.js` */
-export function shortFile(file: string): string {
-  return file
-    .replace(/^[a-z]+:\/\/[^/]*/i, '')
-    .replace(/^\/?(?:wx[0-9a-f]{16}\/[^/]+\/|usr\/|[a-z-]*service\/)+/i, '')
-    .replace(/^\/+/, '');
-}
-
-export function parseFrames(stack: string): Frame[] {
-  const out: Frame[] = [];
-  for (const line of stack.split('\n')) {
-    const m = V8.exec(line) || JSC.exec(line);
-    if (!m || out.length >= 30) continue;
-    out.push({ fn_: m[1] || '?', file_: shortFile(m[2] || ''), line_: +(m[3] || 0), col_: +(m[4] || 0) });
-  }
-  return out;
-}
+/** A stack line that is a frame (never the message line, which may hold what a user wrote). */
+const FRAME = /^\s*(at |[^\s@]*@).*:\d+:\d+\)?$/;
 
 /**
  * Free text out of a message: runs of CJK characters (what a user writes in a diary) become
@@ -46,13 +23,6 @@ export function cleanMessage(msg: string): string {
 export interface ErrorInfo {
   message_: string;
   stack_?: string;
-  fingerprint_: string;
-}
-
-function hash(s: string): string {
-  let h = 5381;
-  for (let i = 0; i < s.length; i++) h = ((h << 5) + h + s.charCodeAt(i)) | 0;
-  return (h >>> 0).toString(36);
 }
 
 const NOISE = /^(MiniProgramError|thirdScriptError|Error|undefined|null)?$/;
@@ -82,22 +52,12 @@ function parse(e: unknown): ErrorInfo {
     stack = typeof x.stack === 'string' ? x.stack : '';
     if (!message && !stack) message = 'non-error object thrown';
   } else {
-    const text = String(e);
-    const lines = text.split('\n');
-    const rest: string[] = [];
-    for (const l of lines) {
-      if (!message && !NOISE.test(l.trim()) && !V8.test(l) && !JSC.test(l)) message = l.trim();
-      else rest.push(l);
-    }
-    stack = rest.join('\n');
+    // WeChat's onError text: noise lines, the message, then the stack
+    stack = String(e);
+    for (const l of stack.split('\n')) if (!message && !NOISE.test(l.trim()) && !FRAME.test(l)) message = l.trim();
   }
-  const frames = parseFrames(stack);
-  message = cleanMessage(message.replace(/^Uncaught /, '')) || 'unknown error';
-  const top = frames.slice(0, 3).map((f) => f.fn_ + '@' + f.file_).join('|');
-  const info: ErrorInfo = {
-    message_: message,
-    fingerprint_: hash(message.replace(/\d+/g, '#') + '|' + top),
-  };
-  if (frames.length) info.stack_ = frames.map((f) => `at ${f.fn_} (${f.file_}:${f.line_}:${f.col_})`).join('\n');
+  const info: ErrorInfo = { message_: cleanMessage(message.replace(/^Uncaught /, '')) || 'unknown error' };
+  const frames = stack.split('\n').filter((l) => FRAME.test(l));
+  if (frames.length) info.stack_ = frames.slice(0, 30).join('\n');
   return info;
 }

@@ -3,8 +3,7 @@
  *
  *   // app.js
  *   const { mg } = require('@mgops/sdk-miniprogram');
- *   mg.init({ endpoint: 'https://ops.example.com', key: '<ingest key>', release: '1.4.0',
- *             funnels: { checkin: ['open', 'choose_mood', 'submit', 'success'] } });
+ *   mg.init({ endpoint: 'https://ops.example.com', key: '<ingest key>', release: '1.4.0' });
  *   App({ ... });               // or App(mg.app({ ... })) where App/Page/wx are not writable
  */
 import type { ClientStats } from '@mgops/sdk-core';
@@ -12,9 +11,8 @@ import { createSdk, findHost, rawApi, VERSION, type SdkApi } from './sdk.js';
 import { APIS } from './network.js';
 import type { AnyFn, Dict, FeatureDecl, MgOptions, TrackProps } from './types.js';
 
-export type { FeatureDecl, FunnelStepDecl, MgOptions, PropDecl, PropsOf, TrackProps, Host, Wx } from './types.js';
+export type { FeatureDecl, MgOptions, PropDecl, PropsOf, TrackProps, Host, Wx } from './types.js';
 export type { ClientStats, DropReason, MgEvent } from '@mgops/sdk-core';
-export { EXIT_STEP } from './funnels.js';
 
 export interface Mg<F extends FeatureDecl = FeatureDecl> {
   readonly version: string;
@@ -36,7 +34,7 @@ export interface Mg<F extends FeatureDecl = FeatureDecl> {
   checkin: { attempt(): void; success(): void; failure(reason?: string): void };
   /** The SOS button was pressed; `sosId` is the id the server issued. Sent at once. */
   sos(sosId: string): void;
-  /** A step of a configured funnel. */
+  /** A step of a funnel (flows and their steps are configured on the platform). */
   funnel(name: string, step: string): void;
   /** A pseudonymous user id (8–128 of [A-Za-z0-9_.:-], no phone/openid/e-mail); false when refused. */
   setUser(id: string | undefined): boolean;

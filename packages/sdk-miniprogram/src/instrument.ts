@@ -94,6 +94,7 @@ function pageHooks(ctx: Ctx): Record<string, Hook> {
     onLoad: (self) => {
       const route = routeOf(self);
       states.set(self, { load_: ctx.now_(), show_: 0 });
+      ctx.pageLoad_(route);
       watchSetData(ctx, self, route);
     },
     onShow: (self) => {

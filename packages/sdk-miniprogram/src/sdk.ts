@@ -11,7 +11,6 @@ import { cleanMessage, errorInfo } from './errors.js';
 import { instrumentApp, instrumentComponent, instrumentPage } from './instrument.js';
 import { APIS, CLOUD, bodySize, businessCode, headerLength, wrapCall, type Api, type NetHooks } from './network.js';
 import { createSession } from './session.js';
-import { createFunnels } from './funnels.js';
 import { createTiming } from './timing.js';
 import { replace, type Restore } from './wrap.js';
 import type { Mg } from './index.js';
@@ -112,7 +111,6 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   };
   const crumb = session.crumb_;
   const timing = createTiming(wx, clock, now(), o.perfWaitMs || 3000, emit, fault);
-  const funnels = createFunnels(o.funnels || {}, o.funnelTimeoutMs || 1_800_000, now, emit, o.random);
 
   const jsError = (kind: 'error' | 'unhandledrejection' | 'method', e: unknown, method?: string): void => {
     // an error thrown by a wrapped method reaches wx.onError too: report it once
@@ -123,7 +121,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     }
     const info = errorInfo(e);
     // fields left undefined are dropped by the core's scrub
-    const ev = { type: 'js_error', kind, message: info.message_, fingerprint: info.fingerprint_, stack: info.stack_, breadcrumbs: s.bc.slice(-10), attrs: method ? { method } : undefined } as EventInput;
+    const ev = { type: 'js_error', kind, message: info.message_, stack: info.stack_, breadcrumbs: s.bc.slice(-10), attrs: method ? { method } : undefined } as EventInput;
     crumb('error', info.message_.slice(0, 80));
     emit(ev);
   };
@@ -148,10 +146,10 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
     crumb_: crumb,
     slowMs_: o.slowSetDataMs || 50,
     methodError_: (e, method) => jsError('method', e, method),
+    pageLoad_: (route) => void (s.pg = route),
     pageShown_: (route) => {
       s.pg = route;
       crumb('nav', route);
-      funnels.page_(route);
       session.save_();
     },
     pageReady_: timing.pageReady_,
@@ -159,9 +157,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       if (!hidden) return;
       hidden = false;
       s.c = 0;
-      s.fr = undefined;
       crumb('app', 'show');
-      funnels.expire_();
       session.save_();
       updateConsent();
     },
@@ -169,7 +165,6 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       if (hidden) return;
       hidden = true;
       s.c = 1;
-      s.fr = funnels.snapshot_();
       crumb('app', 'hide');
       session.save_();
       client.persist();
@@ -215,7 +210,6 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
   client.setSession(s.sid);
   if (prev && prev.c === 0)
     emit({ type: 'crash', sid: prev.sid, page: prev.pg, reason: prev.m > 0 ? 'oom_suspected' : 'abnormal_exit', lastPage: prev.pg, lastActive: prev.la, crashedSid: prev.sid, breadcrumbs: prev.bc });
-  if (prev && prev.fr) funnels.restore_(prev.fr, prev.sid);
   session.save_();
 
   // ---- global listeners ----
@@ -327,7 +321,8 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
         emit({ type: 'sos', sosId, action: 'triggered' });
         void client.flush(4000);
       }),
-    funnel: (name, step) => safe(() => void funnels.step_(String(name), String(step))),
+    // the collector follows runs through the configured flows and finds where users leave
+    funnel: (name, step) => emit({ type: 'funnel_step', funnel: String(name), step: String(step) } as EventInput),
     setUser: (id) => {
       if (id === undefined) return client.setUser(undefined), true;
       const ok = typeof id === 'string' && ID.test(id) && !/^\d+$/.test(id) && maskString(id) === id;

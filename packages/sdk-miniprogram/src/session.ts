@@ -25,8 +25,6 @@ export interface SessionState {
   /** memory warnings */
   m: number;
   bc: Crumb[];
-  /** unfinished funnel runs: name → [run id, step index] */
-  fr?: Record<string, [string, number]>;
 }
 
 export interface Session {

@@ -93,12 +93,6 @@ export type PropsOf<D> = {
 /** Props of a declared feature use its declaration; an undeclared one takes numbers and booleans only. */
 export type TrackProps<F, K> = string extends keyof F ? Record<string, number | boolean> : K extends keyof F ? PropsOf<F[K]> : Record<string, number | boolean>;
 
-export interface FunnelStepDecl {
-  step: string;
-  /** reached automatically when this page is shown */
-  page?: string;
-}
-
 export interface MgOptions<F extends FeatureDecl = FeatureDecl> {
   /** collector base URL (must be in the mini-program's request domain list) */
   endpoint: string;
@@ -115,10 +109,6 @@ export interface MgOptions<F extends FeatureDecl = FeatureDecl> {
   /** hold events while wx.getPrivacySetting says the user has not agreed yet (default true) */
   respectPrivacySetting?: boolean;
   features?: F;
-  /** funnels by name: ordered steps, e.g. check-in: open → choose_mood → submit → success */
-  funnels?: Record<string, Array<string | FunnelStepDecl>>;
-  /** an unfinished funnel run is closed (reported as left) after this, ms (default 30 min) */
-  funnelTimeoutMs?: number;
   /** response body keys holding a business error code (default code, errcode, errCode, ret) */
   codeKeys?: string[];
   /** business codes meaning success (default 0 and "0") */

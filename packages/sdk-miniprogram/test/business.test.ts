@@ -1,12 +1,11 @@
 /**
  * The manual API and experience metrics: track() with declared props only, check-in helpers, SOS
- * sent at once, funnels with the step where users leave, pseudonymous setUser, breadcrumbs, slow
+ * sent at once, funnel steps, pseudonymous setUser, breadcrumbs, slow
  * setData with data path names only.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deliver, of, rig } from './harness.js';
-import { EXIT_STEP } from '../src/index.js';
 
 type Dict = Record<string, unknown>;
 
@@ -39,11 +38,8 @@ test('track: numbers, booleans and declared enum values only; free text refused 
   }
 });
 
-test('check-in helpers and the check-in funnel: steps in order, the step where users leave', async () => {
-  const r = await rig({
-    sdk: { funnels: { checkin: [{ step: 'open', page: 'pages/checkin/index' }, 'choose_mood', 'submit', 'success'] } },
-    pages: { 'pages/home/index': (g) => g.Page({}), 'pages/checkin/index': (g) => g.Page({}) },
-  });
+test('check-in helpers and funnel steps: each step in order, in its session, on its page (the collector follows the runs)', async () => {
+  const r = await rig({ pages: { 'pages/home/index': (g) => g.Page({}), 'pages/checkin/index': (g) => g.Page({ onLoad: () => r.mg.funnel('checkin', 'open') }) } });
   try {
     await r.sim.launch();
     // run 1: completes
@@ -54,19 +50,17 @@ test('check-in helpers and the check-in funnel: steps in order, the step where u
     r.mg.checkin.success();
     r.mg.funnel('checkin', 'success');
     await r.sim.navigateBack();
-    // run 2: leaves after choosing a mood
+    // run 2: leaves after choosing a mood; run 3 starts
     await r.sim.navigateTo('pages/checkin/index');
     r.mg.funnel('checkin', 'choose_mood');
     await r.sim.navigateBack();
-    // run 3 starts: run 2 is closed as left
     await r.sim.navigateTo('pages/checkin/index');
     r.mg.checkin.failure('network');
     await deliver(r);
     const steps = of(r, 'funnel_step').sort((a, b) => a.ts - b.ts || a.id.localeCompare(b.id));
-    const runs = new Map<string, string[]>();
-    for (const s of steps) runs.set(String(s.attrs?.run), [...(runs.get(String(s.attrs?.run)) ?? []), `${s.index}:${s.step}`]);
-    assert.deepEqual([...runs.values()], [['0:open', '1:choose_mood', '2:submit', '3:success'], ['0:open', '1:choose_mood', `1:${EXIT_STEP}`], ['0:open']]);
-    assert.equal(steps.find((s) => s.step === EXIT_STEP)?.attrs?.after, 'choose_mood');
+    assert.deepEqual(steps.map((s) => s.step), ['open', 'choose_mood', 'submit', 'success', 'open', 'choose_mood', 'open']);
+    assert.ok(steps.every((s) => s.funnel === 'checkin' && s.page === 'pages/checkin/index' && s.sid === steps[0]?.sid && s.sid), 'one session, the page each step was taken on');
+    assert.ok(steps.every((s) => s.index === undefined && s.attrs === undefined), 'the SDK sends steps only: indexes, runs and exits are the collector\'s');
     assert.deepEqual(of(r, 'checkin').map((c) => c.outcome + (c.reason ? ':' + c.reason : '')).sort(), ['attempt', 'failure:network', 'success']);
   } finally {
     await r.close();

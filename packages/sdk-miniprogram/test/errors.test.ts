@@ -1,5 +1,5 @@
 /**
- * Errors and abnormal exits: wx.onError with the stack parsed into frames, errors thrown in Page
+ * Errors and abnormal exits: wx.onError split into message and frame lines, errors thrown in Page
  * and Component methods (reported once, re-thrown so the app behaves as before), unhandled
  * rejections, onPageNotFound, memory warnings (level on Android only), and sessions that did not
  * end cleanly reported as crashes at the next cold start — as possible OOM after memory warnings.
@@ -40,10 +40,10 @@ test('a method that throws: reported once with frames and breadcrumbs, re-thrown
     const e = errs[0] as Ev<'js_error'>;
     assert.equal(e.kind, 'method');
     assert.match(e.message, /^TypeError: Cannot read properties of undefined/);
-    assert.match(e.stack ?? '', /^at .*onSave \(.*errors\.test\.ts:\d+:\d+\)/m);
+    assert.match(e.stack ?? '', /^\s*at .*onSave \(.*errors\.test\.ts:\d+:\d+\)/m);
+    assert.ok(!e.stack?.includes('Cannot read'), 'frames only: the message line stays out of the stack');
     assert.equal(e.attrs?.method, 'onSave');
     assert.equal(e.page, 'pages/diary/index');
-    assert.ok(e.fingerprint);
     assert.deepEqual(e.breadcrumbs?.map((b) => b.c + ' ' + b.m).slice(0, 2), ['nav pages/diary/index', 'ui tap onSave']);
     assert.ok(!JSON.stringify(e).includes('13812345678'), 'tap datasets never recorded');
   } finally {
@@ -101,20 +101,26 @@ test('wx.onError, unhandled rejections, page not found, component method errors'
   }
 });
 
-test('wx.onError strings (WeChat format) parsed into frames; V8 and JavaScriptCore stacks', async () => {
+test('wx.onError strings (WeChat format): the message, and the frame lines of V8 and JavaScriptCore stacks', async () => {
   const r = await rig({ pages: { 'pages/home/index': (g) => g.Page({}) } });
+  const v8Frame = '    at li.onSubmit (https://servicewechat.com/wx0123456789abcdef/12/appservice/pages/checkin/index.js:41:17)';
+  const jscFrame = 'onSubmit@https://servicewechat.com/wx0123456789abcdef/12/appservice/pages/checkin/index.js:41:17';
   try {
     await r.sim.launch();
     for (const cb of r.sim.listeners.Error) {
-      (cb as (m: string) => void)('MiniProgramError\nCannot read property \'mood\' of null\nTypeError: Cannot read property \'mood\' of null\n    at li.onSubmit (https://servicewechat.com/wx0123456789abcdef/12/appservice/pages/checkin/index.js:41:17)\n    at Object.i (https://lib/WAServiceMainContext.js:1:200)');
-      (cb as (m: string) => void)('thirdScriptError\nundefined is not an object\nonSubmit@https://servicewechat.com/wx0123456789abcdef/12/appservice/pages/checkin/index.js:41:17\ni@[native code]');
+      (cb as (m: string) => void)(`MiniProgramError\nCannot read property 'mood' of null\nTypeError: Cannot read property 'mood' of null\n${v8Frame}\n    at Object.i (https://lib/WAServiceMainContext.js:1:200)`);
+      (cb as (m: string) => void)(`thirdScriptError\nundefined is not an object\n${jscFrame}\ni@[native code]`);
+      // a message that ends like a position is still the message, not a frame
+      (cb as (m: string) => void)('MiniProgramError\n日记保存失败 at 12:30:45');
     }
     await deliver(r);
-    const [v8, jsc] = of(r, 'js_error');
+    const [v8, jsc, text] = of(r, 'js_error');
     assert.equal(v8?.message, "Cannot read property 'mood' of null");
-    assert.equal(v8?.stack?.split('\n')[0], 'at li.onSubmit (pages/checkin/index.js:41:17)');
+    assert.deepEqual(v8?.stack?.split('\n'), [v8Frame, '    at Object.i (https://lib/WAServiceMainContext.js:1:200)']);
     assert.equal(jsc?.message, 'undefined is not an object');
-    assert.equal(jsc?.stack?.split('\n')[0], 'at onSubmit (pages/checkin/index.js:41:17)');
+    assert.equal(jsc?.stack, jscFrame, '[native code] is no frame');
+    assert.equal(text?.message, '[text]at 12:30:45');
+    assert.equal(text?.stack, undefined);
   } finally {
     await r.close();
   }

@@ -60,12 +60,6 @@ export type PropsOf<D> = {
 };
 export type TrackProps<F, K> = string extends keyof F ? Record<string, number | boolean> : K extends keyof F ? PropsOf<F[K]> : Record<string, number | boolean>;
 
-export interface FunnelStepDecl {
-  step: string;
-  /** reached automatically when this page is shown */
-  page?: string;
-}
-
 export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
@@ -85,8 +79,6 @@ export interface MgOptions<F extends FeatureDecl = FeatureDecl> {
   requireConsent?: boolean;
   respectPrivacySetting?: boolean;
   features?: F;
-  funnels?: Record<string, Array<string | FunnelStepDecl>>;
-  funnelTimeoutMs?: number;
   codeKeys?: string[];
   okCodes?: Array<string | number>;
   ignoreUrls?: Array<string | RegExp>;
@@ -122,6 +114,7 @@ export interface Mg<F extends FeatureDecl = FeatureDecl> {
   captureError(error: unknown): void;
   checkin: { attempt(): void; success(): void; failure(reason?: string): void };
   sos(sosId: string): void;
+  /** a step of a funnel; flows and their steps are configured on the platform */
   funnel(name: string, step: string): void;
   setUser(id: string | undefined): boolean;
   breadcrumb(category: string, message: string): void;
@@ -134,6 +127,5 @@ export interface Mg<F extends FeatureDecl = FeatureDecl> {
   destroy(): Promise<void>;
 }
 
-export declare const EXIT_STEP: '(exit)';
 export declare const mg: Mg;
 export default mg;

@@ -3,6 +3,10 @@ const { mg } = require('@mgops/sdk-miniprogram');
 
 Page({
   data: { mood: '' },
+  // the check-in flow (open → choose_mood → submit → success) is configured on the platform
+  onLoad() {
+    mg.funnel('checkin', 'open');
+  },
   choose(e) {
     const mood = e.currentTarget.dataset.mood; // datasets are never recorded by the SDK
     this.setData({ mood });

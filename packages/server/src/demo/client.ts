@@ -128,7 +128,6 @@ export class ClientLane {
     sim.appJs((g) => {
       mg.init({
         endpoint: this.target.endpoint, key: this.target.key, app: 'mindguard', env: 'production', release, global: g, clock: sim.clock, flushIntervalMs: 2000, perfWaitMs: 500,
-        funnels: { checkin: ['open', 'choose_mood', 'submit', 'success'] },
       } as MgOptions);
       mg.setUser(user.id);
       g.App({ onLaunch() {} });

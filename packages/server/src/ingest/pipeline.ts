@@ -1,7 +1,8 @@
 /**
  * Turns a parsed request body into what storage writes: the envelope is checked, each event is
  * validated on its own (rejected ones reported by index and field), its time corrected for the
- * client's clock skew and bounded, every string masked, ids pseudonymised where needed.
+ * client's clock skew and bounded, every string masked, ids pseudonymised where needed, JS errors
+ * grouped (frames and fingerprint, see stack.ts).
  */
 import {
   checkEnvelope, checkEvent, EVENT_CATEGORY, type BatchEnvelope, type EventType,
@@ -10,6 +11,7 @@ import type { BatchWrite, EntityOp, StoredEvent } from '../storage/store.js';
 import { ApiError } from '../util/errors.js';
 import { dedupHash } from './hash.js';
 import type { Privacy } from './privacy.js';
+import { groupError } from './stack.js';
 import { shanghaiDay } from '../metrics/custom.js';
 
 export type Rejected = { index: number; field: string; message: string };
@@ -88,6 +90,7 @@ export function prepareBatch(
     const h = dedupHash(env.app, e.id);
     const ts = e.ts;
     privacy.event(e);
+    groupError(e);
     e.t = Math.min(t, receivedAt);
     const i = write.events.length;
     write.events.push(e);
