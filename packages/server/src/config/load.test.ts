@@ -68,3 +68,19 @@ test('alertBy: a dimension the metric is not recorded by, or a detector metric, 
   const twice = issues(text.replace('alertBy: [fn] }', 'alertBy: [fn, fn] }'));
   assert.equal(twice[0]!.key, 'metrics.cloud_function_duration.alertBy.1');
 });
+
+test('funnels: the check-in flow ships; a bad funnel entry names file, line and key', () => {
+  const { config } = parseConfig(text, 'mindguard.yaml');
+  assert.deepEqual(config.funnels?.flows.checkin, ['open', 'choose_mood', 'submit', 'success']);
+  const line = '    checkin: [open, choose_mood, submit, success]';
+  assert.ok(text.includes(line));
+  const twice = issues(text.replace(line, '    checkin: [open, choose_mood, submit, open]'));
+  assert.deepEqual(twice.map((i) => [i.file, i.key, i.line]), [['mindguard.yaml', 'funnels.flows.checkin.3', lineOf(line)]]);
+  assert.match(twice[0]!.message, /'open' is listed twice/);
+  const notList = issues(text.replace(line, '    checkin: open'));
+  assert.equal(notList[0]!.key, 'funnels.flows.checkin');
+  assert.equal(notList[0]!.line, lineOf(line));
+  const badTimeout = issues(text.replace('  timeout: 30m', '  timeout: half an hour'));
+  assert.equal(badTimeout[0]!.key, 'funnels.timeout');
+  assert.equal(badTimeout[0]!.line, lineOf('  timeout: 30m'));
+});

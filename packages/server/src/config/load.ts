@@ -121,6 +121,12 @@ function semanticIssues(c: Config, file: string, at: At): ConfigIssue[] {
   for (const level of ['P0', 'P1', 'P2', 'P3'] as const) {
     if (c.levels[level].channels.length === 0) add(['levels', level, 'channels'], 'a level needs at least one channel');
   }
+  for (const [name, steps] of Object.entries(c.funnels?.flows ?? {})) {
+    steps.forEach((step, i) => {
+      if (step === '(exit)') add(['funnels', 'flows', name, i], "'(exit)' is reserved (older SDKs report a run's exit with it)");
+      else if (steps.indexOf(step) !== i) add(['funnels', 'flows', name, i], `step '${step}' is listed twice`);
+    });
+  }
   if (c.storage.engine === 'postgres' && !c.storage.postgresUrl) add(['storage', 'postgresUrl'], 'postgres needs postgresUrl');
   // sections owned by notify and alerting validate themselves and report key paths
   const channels = validateChannelsConfig(c.channels);

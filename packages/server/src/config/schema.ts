@@ -55,6 +55,19 @@ const MatrixRow = Type.Object(
 );
 export type MatrixRow = Static<typeof MatrixRow>;
 
+/**
+ * Funnels the platform derives from `funnel_step` events: each flow's steps in order, and how long
+ * a run may go without a step before it counts as left (an exit at its last step reached).
+ */
+const FunnelsConfig = Type.Object(
+  {
+    timeout: Duration,
+    flows: Type.Record(Slug, Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 2, maxItems: 101 })),
+  },
+  { additionalProperties: false },
+);
+export type FunnelsConfig = Static<typeof FunnelsConfig>;
+
 export const ConfigSchema = Type.Object(
   {
     server: Type.Object(
@@ -140,6 +153,7 @@ export const ConfigSchema = Type.Object(
         ),
       ),
     ),
+    funnels: Type.Optional(FunnelsConfig),
     // Sections validated by their own capability (alerting, on-call, notify).
     people: Type.Optional(Type.Unknown()),
     oncall: Type.Optional(Type.Unknown()),
