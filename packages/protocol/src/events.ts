@@ -188,7 +188,7 @@ export const PageView = event(
 );
 export const FunnelStep = event(
   'funnel_step',
-  { funnel: Str(64), step: Str(64), index: Type.Integer({ minimum: 0, maximum: 100 }) },
+  { funnel: Str(64), step: Str(64), index: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })) },
   'A step of a configured funnel (e.g. the check-in flow)',
 );
 export const FeatureUse = event('feature_use', { feature: Str(128) }, 'A feature used');

@@ -27,6 +27,8 @@ import type { SampleSettings } from './metrics/samples.js';
 import { registerQueryApi } from './api/routes.js';
 import { RouteCatalogue } from './api/docs.js';
 import { RetentionJob } from './jobs/retention.js';
+import { FunnelService, funnelSettings } from './funnels/service.js';
+import { registerFunnelApi } from './funnels/route.js';
 
 export type PlatformOptions = {
   config: Config;
@@ -70,6 +72,7 @@ export async function buildPlatform(o: PlatformOptions): Promise<Platform> {
     slowQueryMs: config.expected.slowQueryMs,
     aiTimeLimitMs: parseDuration(config.expected.aiTimeLimit),
     dbConnectionsMax: config.expected.dbConnectionsMax,
+    funnels: config.funnels?.flows ?? {},
   };
   const buffer = new RollupBuffer(config.ingest.dimensionLimit);
   const rollups = new Rollups(store, buffer);
@@ -122,6 +125,7 @@ export async function buildPlatform(o: PlatformOptions): Promise<Platform> {
     reject: (reason) => telemetry.rejects.inc({ reason }),
   });
   registerQueryApi(app, { metrics, store, clock, openapi: () => routes.document() });
+  registerFunnelApi(app, { funnels: new FunnelService(store, funnelSettings(config), clock), clock });
 
   const closers: (() => Promise<void> | void)[] = [];
   const flushTimer = setInterval(() => {

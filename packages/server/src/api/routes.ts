@@ -47,7 +47,7 @@ const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
   }
 };
 
-const TIME = { type: 'string', description: 'ms since epoch, ISO 8601, or relative like now-1h' };
+export const TIME = { type: 'string', description: 'ms since epoch, ISO 8601, or relative like now-1h' };
 const LIST = (what: string) => ({ type: 'string', description: `comma-separated ${what}` });
 
 export function registerQueryApi(app: FastifyInstance, d: { metrics: MetricsEngine; store: Store; clock: Clock; openapi: () => Record<string, unknown> }): void {

@@ -15,7 +15,13 @@ export type Sample = {
   dims: [string, string][];
 };
 
-export type SampleSettings = { slowQueryMs: number; aiTimeLimitMs: number; dbConnectionsMax: number };
+export type SampleSettings = {
+  slowQueryMs: number;
+  aiTimeLimitMs: number;
+  dbConnectionsMax: number;
+  /** configured funnels' steps (config `funnels.flows`): a step's index comes from here */
+  funnels?: Readonly<Record<string, readonly string[]>>;
+};
 
 const s = (series: string, value: number, bad: boolean, q: boolean, dims: [string, string][]): Sample => ({ series, value, bad, w: 1, q, dims });
 
@@ -93,9 +99,14 @@ function unweighted(e: StoredEvent, meta: BatchMeta, cfg: SampleSettings, out: S
     case 'page_view':
       out.push(s('page_view', e.dwell ?? 0, false, true, [['page', e.page], ...dev]));
       return;
-    case 'funnel_step':
-      out.push(s(`funnel:${e.funnel}`, e.index, false, false, [['step', `${e.index}:${e.step}`]]));
+    case 'funnel_step': {
+      // a configured funnel's definition decides the index (new SDKs send none; steps not in it,
+      // such as older SDKs' '(exit)', are skipped); an unconfigured funnel keeps the index sent
+      const steps = cfg.funnels?.[e.funnel];
+      const index = steps ? steps.indexOf(e.step) : (e.index ?? -1);
+      if (index >= 0) out.push(s(`funnel:${e.funnel}`, index, false, false, [['step', `${index}:${e.step}`]]));
       return;
+    }
     case 'feature_use':
       out.push(s('feature', 1, false, false, [['feature', e.feature]]));
       return;
