@@ -77,7 +77,9 @@ export function boundedQueue(limits: QueueLimits): BoundedQueue {
       let victim: QueueItem | undefined;
       for (const it of items) if (!it.f && it.p <= item.p && (!victim || it.p < victim.p)) victim = it;
       if (!victim) return lost + 1;
-      remove([victim]);
+      // one splice, not a filter of the whole queue: an error storm evicts once per event
+      items.splice(items.indexOf(victim), 1);
+      bytes -= victim.b;
       lost++;
     }
     items.push(item);
