@@ -38,8 +38,16 @@ export async function seedDay(url: string, key: string, now: number, o: { hours?
         const t = at(); // a success follows its attempt
         events.push({ type: 'checkin', ts: t, outcome: 'attempt' }, { type: 'checkin', ts: t + 800, outcome: 'success' });
       }
-      events.push({ type: 'funnel_step', ts: at(), funnel: 'checkin', step: 'open', index: 0 }, { type: 'funnel_step', ts: at(), funnel: 'checkin', step: 'mood', index: 1 });
-      if (r() > 0.2) events.push({ type: 'funnel_step', ts: at(), funnel: 'checkin', step: 'submit', index: 2 });
+      // a check-in pass as the mini-program SDK sends it (funnel and step, no index), in one session;
+      // a few stop after choosing a mood, a few after submitting (the platform derives the runs)
+      const sid = `demo-${t0}-${d}`;
+      const [open, mood] = [at(), at()].sort((x, y) => x - y) as [number, number];
+      events.push({ type: 'funnel_step', ts: open, sid, funnel: 'checkin', step: 'open' }, { type: 'funnel_step', ts: mood + 1, sid, funnel: 'checkin', step: 'choose_mood' });
+      if (r() > 0.2) {
+        const submit = Math.max(mood, at()) + 2;
+        events.push({ type: 'funnel_step', ts: submit, sid, funnel: 'checkin', step: 'submit' });
+        if ((Math.round((now - t0) / slot) + d) % 5 !== 0) events.push({ type: 'funnel_step', ts: submit + 1500, sid, funnel: 'checkin', step: 'success' });
+      }
       if (r() > 0.9) {
         events.push({
           type: 'js_error', ts: at(), kind: 'error', message: r() > 0.5 ? "TypeError: Cannot read properties of undefined (reading 'mood')" : 'Error: request:fail timeout',

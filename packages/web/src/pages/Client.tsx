@@ -9,7 +9,7 @@ const Chart = lazy(() => import('../components/Chart'));
 
 type Value = { value: number | null; unit: string; filter?: { dim: string; val: string } };
 type Crumb = { t: number; c: string; m: string };
-type Ev = { type: string; t: number; message?: string; stack?: string; fingerprint?: string; breadcrumbs?: Crumb[]; release?: string; funnel?: string; step?: string; index?: number; ctx?: { model?: string } };
+type Ev = { type: string; t: number; message?: string; stack?: string; fingerprint?: string; breadcrumbs?: Crumb[]; release?: string; ctx?: { model?: string } };
 
 function Breakdown({ metric, by, title }: { metric: string; by: string; title: Key }) {
   const { t } = useI18n();
@@ -73,34 +73,30 @@ function Errors() {
   );
 }
 
+type FunnelStep = { step: string; index: number; reached: number; exits: number };
+type Funnel = { name: string; steps: FunnelStep[]; runs: number; completed: number; inProgress: number };
+
+/** Funnels derived by the platform per session (GET /api/funnels): reached and left per step. */
 function Funnels() {
   const { t } = useI18n();
-  const ev = useApi<{ events: Ev[] }>('/api/v1/events?type=funnel_step&limit=1000&from=now-1d');
-  const funnels = useMemo(() => {
-    const m = new Map<string, Map<string, { index: number; n: number }>>();
-    for (const e of ev.data?.events ?? []) {
-      if (!e.funnel || !e.step) continue;
-      const f = m.get(e.funnel) ?? new Map<string, { index: number; n: number }>();
-      const s = f.get(e.step) ?? { index: e.index ?? 0, n: 0 };
-      s.n++;
-      f.set(e.step, s);
-      m.set(e.funnel, f);
-    }
-    return [...m.entries()].map(([name, steps]) => ({ name, steps: [...steps.entries()].sort((a, b) => a[1].index - b[1].index) }));
-  }, [ev.data]);
+  const ev = useApi<{ funnels: Funnel[]; truncated: boolean }>('/api/funnels?from=now-1d');
   return (
     <section className="card">
       <h2>{t('funnels')}</h2>
       <Gate l={ev}>
-        {() => funnels.length === 0 ? <Empty>{t('noData')}</Empty> : (
-          <div>{funnels.map((f) => {
-            const first = f.steps[0]?.[1].n ?? 1;
+        {(d) => d.funnels.every((f) => f.runs === 0) ? <Empty>{t('noData')}</Empty> : (
+          <div>{d.funnels.filter((f) => f.runs > 0).map((f) => {
+            const first = Math.max(1, ...f.steps.map((s) => s.reached));
             return (
-              <div key={f.name} className="funnel"><h3>{f.name}</h3>
-                {f.steps.map(([step, s]) => <div key={step} className="fstep"><span>{step}</span><span className="bar" style={{ width: `${(s.n / first) * 100}%` }} /><b>{s.n} ({fmtValue((s.n / first) * 100, '%')})</b></div>)}
+              <div key={f.name} className="funnel"><h3>{f.name} <span className="sub">{t('funnelRuns', { runs: f.runs, completed: f.completed, inProgress: f.inProgress })}</span></h3>
+                {f.steps.map((s) => (
+                  <div key={s.step} className="fstep"><span>{s.step}</span><span className="bar" style={{ width: `${(s.reached / first) * 100}%` }} />
+                    <span><b>{s.reached} ({fmtValue((s.reached / first) * 100, '%')})</b>{s.exits > 0 && <><br /><span className="sub">{t('leftHere', { n: s.exits })}</span></>}</span>
+                  </div>
+                ))}
               </div>
             );
-          })}</div>
+          })}{d.truncated && <p className="sub">{t('funnelTruncated')}</p>}</div>
         )}
       </Gate>
     </section>
