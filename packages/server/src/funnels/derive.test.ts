@@ -99,3 +99,17 @@ test('the step counts add up: runs = completed + in progress + exits', () => {
   assert.equal(r.runs, r.completed + r.inProgress + exits);
   assert.deepEqual({ runs: r.runs, completed: r.completed, inProgress: r.inProgress, exits }, { runs: 5, completed: 1, inProgress: 1, exits: 3 });
 });
+
+test('steps taken in the same millisecond keep the order they were taken in (by SDK event id), whatever order they are stored in', () => {
+  // one handler: choose_mood, submit and success in the same millisecond; ids are base36 ms + sequence
+  const t = T0 + MIN;
+  const steps: FunnelStepEvent[] = [
+    { funnel: 'checkin', step: 'open', sid: 's1', t: T0, ts: T0, id: '0mwyj148500a1b2c3d4' },
+    { funnel: 'checkin', step: 'choose_mood', sid: 's1', t, ts: t, id: '0mwyj14ak00x9y8z7w6' },
+    { funnel: 'checkin', step: 'submit', sid: 's1', t, ts: t, id: '0mwyj14ak01a1a1a1a1' },
+    { funnel: 'checkin', step: 'success', sid: 's1', t, ts: t, id: '0mwyj14ak02b2b2b2b2' },
+  ];
+  const r = deriveFunnel(CHECKIN, [...steps].reverse(), opts);
+  assert.deepEqual({ runs: r.runs, completed: r.completed }, { runs: 1, completed: 1 });
+  assert.deepEqual(shape(r), [['open', 1, 0], ['choose_mood', 1, 0], ['submit', 1, 0], ['success', 1, 0]]);
+});

@@ -13,7 +13,7 @@
 export type FunnelDefinition = { name: string; steps: readonly string[] };
 
 /** What derivation reads of a stored `funnel_step` event (`t`: server-corrected event time). */
-export type FunnelStepEvent = { funnel: string; step: string; t: number; ts?: number; sid?: string; uid?: string };
+export type FunnelStepEvent = { funnel: string; step: string; t: number; ts?: number; id?: string; sid?: string; uid?: string };
 
 export type StepCount = { step: string; index: number; reached: number; exits: number };
 
@@ -65,9 +65,13 @@ export function deriveFunnel(def: FunnelDefinition, events: readonly FunnelStepE
   return report;
 }
 
+const byId = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Replays one session's steps, adding each run it finds to the report. */
 function replay(def: FunnelDefinition, group: FunnelStepEvent[], o: DeriveOptions, report: FunnelReport): void {
-  group.sort((a, b) => a.t - b.t || (a.ts ?? 0) - (b.ts ?? 0));
+  // steps taken in the same millisecond (an app calls mg.funnel() twice in one handler) keep the
+  // order they were taken in: SDK event ids sort by capture time, then a sequence number
+  group.sort((a, b) => a.t - b.t || (a.ts ?? 0) - (b.ts ?? 0) || byId(a.id, b.id));
   const last = def.steps.length - 1;
   let open: Run | undefined;
   for (const e of group) {

@@ -4,6 +4,7 @@
  * runs started just before it are followed (and not counted), to `timeout` after it (never past
  * now) so runs started in it are followed to their end.
  */
+import { EVENT_CATEGORY } from '@mgops/protocol';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../storage/store.js';
 import type { Clock } from '../util/clock.js';
@@ -16,6 +17,11 @@ export type FunnelsAnswer = { from: number; to: number; timeoutMs: number; trunc
 
 /** The most events one report reads; beyond it the oldest are left out and the answer says so. */
 export const MAX_FUNNEL_EVENTS = 200_000;
+/**
+ * The most stored batches one report scans (business batches only; each holds at least one
+ * business event): far above what a day of the range brings, so the scan is bounded by time.
+ */
+export const MAX_FUNNEL_BATCHES = 1_000_000;
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
@@ -39,7 +45,7 @@ export class FunnelService {
   async report(from: number, to: number): Promise<FunnelsAnswer> {
     const { timeoutMs, flows } = this.settings;
     const now = Math.min(this.clock.now(), to + timeoutMs);
-    const found = flows.length === 0 ? [] : await this.store.findEvents({ from: from - timeoutMs, to: now, types: ['funnel_step'], limit: this.maxEvents });
+    const found = flows.length === 0 ? [] : await this.store.findEvents({ from: from - timeoutMs, to: now, types: ['funnel_step'], categories: [EVENT_CATEGORY.funnel_step], limit: this.maxEvents, maxBatches: MAX_FUNNEL_BATCHES });
     const events: FunnelStepEvent[] = [];
     for (const e of found) if (e.type === 'funnel_step') events.push(e);
     return {

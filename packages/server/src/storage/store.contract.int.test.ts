@@ -149,6 +149,20 @@ for (const backend of BACKENDS) {
       assert.deepEqual((await store.batchesAfter(0, 100)).map((b) => b.category), ['security']);
       assert.ok((await store.sizeBytes()) > 0);
     });
+
+    test('findEvents stops at the engine\'s batch cap unless the query asks to scan further (funnel reports)', async () => {
+      const U = T + 86_400_000;
+      const funnelStep = ev('f1', 'funnel_step', { t: U, ts: U, funnel: 'checkin', step: 'open', sid: 's1' });
+      await store.commit([batch([funnelStep], { receivedAt: U, category: ['business'] })]);
+      // more business batches after it than a drill-down scan reads (SQLite 20,000, PostgreSQL 5,000)
+      const n = (store.engine === 'sqlite' ? 20_000 : 5_000) + 50;
+      const newer: BatchWrite[] = [];
+      for (let i = 0; i < n; i++) newer.push(batch([ev(`c${i}`, 'checkin', { t: U + 1000 + i, ts: U + 1000 + i, outcome: 'attempt' })], { receivedAt: U + 1000 + i, category: ['business'] }));
+      for (let i = 0; i < n; i += 2500) await store.commit(newer.slice(i, i + 2500));
+      const q = { from: U - 1, to: U + 10_000_000, types: ['funnel_step'], limit: 10 };
+      assert.deepEqual(await store.findEvents(q), [], 'the default cap keeps drill-down fast');
+      assert.deepEqual((await store.findEvents({ ...q, maxBatches: n + 10 })).map((e) => e.id), ['f1']);
+    });
   });
 }
 

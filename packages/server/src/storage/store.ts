@@ -49,6 +49,12 @@ export type EventQuery = {
   categories?: Category[];
   app?: string;
   limit: number;
+  /**
+   * How many stored batches (newest first) the scan may read before it stops: drill-down views
+   * keep the engine's default (SQLite 20,000, PostgreSQL 5,000); a report over a whole range
+   * (funnels) asks for enough to cover it.
+   */
+  maxBatches?: number;
 };
 
 export type SosRecord = {

@@ -121,10 +121,10 @@ export class PgStore implements Store {
   async findEvents(q: EventQuery) {
     const cats = q.categories && q.categories.length > 0 ? q.categories : CATEGORIES;
     const types = q.types && q.types.length > 0 ? new Set(q.types) : null;
-    const args: unknown[] = [cats, q.from];
+    const args: unknown[] = [cats, q.from, q.maxBatches ?? 5000];
     if (q.app) args.push(q.app);
     const { rows } = await this.pool.query<BatchRow>(
-      `SELECT * FROM batches WHERE category = ANY($1) AND received_at >= $2 ${q.app ? 'AND app = $3' : ''} ORDER BY seq DESC LIMIT 5000`,
+      `SELECT * FROM batches WHERE category = ANY($1) AND received_at >= $2 ${q.app ? 'AND app = $4' : ''} ORDER BY seq DESC LIMIT $3`,
       args,
     );
     const out: FoundEvent[] = [];

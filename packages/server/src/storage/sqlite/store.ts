@@ -107,7 +107,7 @@ export class SqliteStore implements Store {
     if (q.app) args.push(q.app);
     let scanned = 0;
     for (const row of stmt.iterate(...args) as IterableIterator<BatchRow>) {
-      if (row.received_at < q.from || ++scanned > 20_000) break;
+      if (row.received_at < q.from || ++scanned > (q.maxBatches ?? 20_000)) break;
       if (!collectEvents(row, q, types, out)) return out;
     }
     return out;
