@@ -1,8 +1,9 @@
 /**
  * End to end: the SDK inside the simulated mini-program sends to the real MindGuard Ops collector
  * (`mgops start`, a child process with a fresh data folder and ingest key); events and a metric are
- * read back through the platform's API with the values the simulation produced. Offline → online
- * delivers everything exactly once.
+ * read back through the platform's API with the values the simulation produced, the check-in funnel
+ * and the step where users left as the platform derives them. Offline → online delivers everything
+ * exactly once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,6 +83,7 @@ test('SDK in the simulated mini-program → real collector → values read back 
     sim.page('pages/checkin/index', (g) =>
       g.Page({
         onLoad() {
+          mg.funnel('checkin', 'open');
           (g.wx.request as (o: Dict) => unknown)({ url: backend.url + '/api/checkin/42?uid=13812345678', method: 'POST', data: { mood: 'bad' } });
         },
         onBad() {
@@ -93,9 +95,13 @@ test('SDK in the simulated mini-program → real collector → values read back 
     await sim.launch('pages/home/index');
     for (let i = 0; i < 22; i++) {
       await sim.navigateTo('pages/checkin/index');
+      mg.funnel('checkin', 'choose_mood');
+      mg.funnel('checkin', 'submit');
       mg.checkin.attempt();
-      if (i % 11 !== 0) mg.checkin.success();
-      else mg.checkin.failure('timeout');
+      if (i % 11 !== 0) {
+        mg.checkin.success();
+        mg.funnel('checkin', 'success');
+      } else mg.checkin.failure('timeout');
       await sim.run(500);
       await sim.navigateBack();
     }
@@ -138,12 +144,21 @@ test('SDK in the simulated mini-program → real collector → values read back 
     assert.equal(errors.length, 1);
     assert.equal(errors[0]?.message, 'TypeError: mood is undefined');
     assert.equal(errors[0]?.page, 'pages/checkin/index');
+    // the collector parsed the SDK's frame lines and grouped the error
+    assert.match(errors[0]?.stack ?? '', /^at \S*onBad \(\S*e2e\.int\.test\.ts:\d+:\d+\)$/m);
+    assert.match(errors[0]?.fingerprint ?? '', /^[0-9a-z]{1,7}$/);
     const views = await events('page_view');
     assert.ok(views.some((v) => v.page === 'pages/checkin/index' && v.dwell === 500 + 120), 'a check-in page view of 620 ms');
     // exactly once: the offline queue was retried many times, but every id is stored once
     const all = [...launches, ...loads, ...api, ...checkins, ...errors, ...views];
     assert.equal(new Set(all.map((e) => e.id)).size, all.length);
     assert.equal(st?.duplicates, 0);
+    // the collector followed the check-in runs: 22 passes (2 left after submitting), then 4 that
+    // only opened the page (3 closed by the next opening, the last still within the 30 min timeout)
+    const funnels = (await platform.get('/api/funnels?from=now-2d')).funnels as Array<{ name: string; runs: number; completed: number; inProgress: number; steps: Array<{ step: string; reached: number; exits: number }> }>;
+    const checkin = funnels.find((f) => f.name === 'checkin');
+    assert.deepEqual([checkin?.runs, checkin?.completed, checkin?.inProgress], [26, 20, 1]);
+    assert.deepEqual(checkin?.steps.map((x) => [x.step, x.reached, x.exits]), [['open', 26, 3], ['choose_mood', 22, 0], ['submit', 22, 2], ['success', 20, 0]]);
     const rate = await platform.get('/api/v1/metrics/checkin_success_rate');
     assert.ok(Math.abs(Number(rate.value) - (20 / 22) * 100) < 0.01 || Math.abs(Number(rate.value) - 20 / 22) < 0.0001, 'check-in success rate 20/22: ' + JSON.stringify(rate));
     const done = mg.destroy();
