@@ -5,8 +5,7 @@
  * that finds a session not ended cleanly reports it as a crash (oom_suspected after a memory
  * warning).
  */
-import type { StoragePort } from '@mgops/sdk-core';
-import { maskString } from '@mgops/protocol/mask';
+import { scrubString, type StoragePort } from '@mgops/sdk-core';
 
 export interface Crumb {
   t: number;
@@ -53,7 +52,8 @@ export function createSession(store: StoragePort | undefined, now: () => number,
     prev_: prev,
     crumb_(c, m) {
       // masked when recorded: breadcrumbs are stored on the device
-      s.bc.push({ t: now(), c, m: maskString(m.slice(0, 200)) });
+      // masked before it is cut (a cut through a phone number leaves no digits), cached for storms
+      s.bc.push({ t: now(), c, m: scrubString(m, 200) });
       if (s.bc.length > 20) s.bc.shift();
     },
     save_() {

@@ -137,7 +137,7 @@ test('slow setData: duration and data path names only, never values', async () =
   }
 });
 
-test('breadcrumbs: navigation, API routes, taps by handler name; manual crumbs masked', async () => {
+test('breadcrumbs: navigation, API routes, taps by handler name; manual crumbs masked, then cut', async () => {
   const r = await rig({
     pages: {
       'pages/home/index': (g) =>
@@ -156,10 +156,12 @@ test('breadcrumbs: navigation, API routes, taps by handler name; manual crumbs m
     r.sim.tap('onGo', { diary: 'secret words' });
     await r.sim.run(50);
     r.mg.breadcrumb('custom', 'called 13812345678');
+    // a long crumb is masked before it is cut: no tail of a phone number survives the cut
+    r.mg.breadcrumb('custom', 'x'.repeat(194) + ' 13812345678');
     r.sim.tap('onFail');
     await deliver(r);
     const crumbs = of(r, 'js_error')[0]?.breadcrumbs?.map((b) => `${b.c}|${b.m}`) ?? [];
-    assert.deepEqual(crumbs, ['nav|pages/home/index', 'ui|tap onGo', 'api|GET /api/mood/:id 200', 'custom|called [mobile]', 'ui|tap onFail']);
+    assert.deepEqual(crumbs, ['nav|pages/home/index', 'ui|tap onGo', 'api|GET /api/mood/:id 200', 'custom|called [mobile]', `custom|${'x'.repeat(194)} [mobi`, 'ui|tap onFail']);
   } finally {
     await r.close();
   }
