@@ -121,15 +121,25 @@ export class PgStore implements Store {
   async findEvents(q: EventQuery) {
     const cats = q.categories && q.categories.length > 0 ? q.categories : CATEGORIES;
     const types = q.types && q.types.length > 0 ? new Set(q.types) : null;
-    const args: unknown[] = [cats, q.from, q.maxBatches ?? 5000];
-    if (q.app) args.push(q.app);
-    const { rows } = await this.pool.query<BatchRow>(
-      `SELECT * FROM batches WHERE category = ANY($1) AND received_at >= $2 ${q.app ? 'AND app = $4' : ''} ORDER BY seq DESC LIMIT $3`,
-      args,
-    );
     const out: FoundEvent[] = [];
-    for (const row of rows) {
-      if (!collectEvents(row, q, types, out)) return out;
+    // newest first, a page of batches at a time: a long scan (a funnel report) never holds more
+    // than one page of rows
+    let left = q.maxBatches ?? 5000;
+    let before = Number.MAX_SAFE_INTEGER;
+    while (left > 0) {
+      const page = Math.min(left, 5000);
+      const args: unknown[] = [cats, q.from, before, page];
+      if (q.app) args.push(q.app);
+      const { rows } = await this.pool.query<BatchRow>(
+        `SELECT * FROM batches WHERE category = ANY($1) AND received_at >= $2 AND seq < $3 ${q.app ? 'AND app = $5' : ''} ORDER BY seq DESC LIMIT $4`,
+        args,
+      );
+      for (const row of rows) {
+        if (!collectEvents(row, q, types, out)) return out;
+      }
+      if (rows.length < page) break;
+      left -= rows.length;
+      before = Number(rows[rows.length - 1]!.seq);
     }
     return out;
   }
