@@ -69,6 +69,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         { step: 'submit', index: 2, reached: 1, exits: 0 },
         { step: 'success', index: 3, reached: 1, exits: 0 },
       ]);
+      // one app's funnels
+      assert.equal((await funnels('?app=mindguard')).body.funnels[0]?.runs, 5);
+      assert.equal((await funnels('?app=another-app')).body.funnels[0]?.runs, 0);
     });
 
     test('only runs that start in the range count; those started before it are followed, not counted', async () => {

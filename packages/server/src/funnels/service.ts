@@ -42,10 +42,10 @@ export class FunnelService {
     private readonly maxEvents = MAX_FUNNEL_EVENTS,
   ) {}
 
-  async report(from: number, to: number): Promise<FunnelsAnswer> {
+  async report(from: number, to: number, app?: string): Promise<FunnelsAnswer> {
     const { timeoutMs, flows } = this.settings;
     const now = Math.min(this.clock.now(), to + timeoutMs);
-    const found = flows.length === 0 ? [] : await this.store.findEvents({ from: from - timeoutMs, to: now, types: ['funnel_step'], categories: [EVENT_CATEGORY.funnel_step], limit: this.maxEvents, maxBatches: MAX_FUNNEL_BATCHES });
+    const found = flows.length === 0 ? [] : await this.store.findEvents({ from: from - timeoutMs, to: now, types: ['funnel_step'], categories: [EVENT_CATEGORY.funnel_step], limit: this.maxEvents, maxBatches: MAX_FUNNEL_BATCHES, ...(app ? { app } : {}) });
     const events: FunnelStepEvent[] = [];
     for (const e of found) if (e.type === 'funnel_step') events.push(e);
     return {
