@@ -44,6 +44,7 @@ const zh = {
   errMembers: '请至少选择一名成员', errPerson: '请从人员列表中选择', errHandoff: '交接周期至少 1 小时，如 7d 或 12h', errTime: '请填写时间（上海时间）',
   errEndAfter: '结束时间须晚于开始时间', errDays: '请选择星期一至星期日', errHHMM: '时间格式为 HH:MM，如 08:00', errName: '请填写名称（最多 64 个字符）',
   errSamePerson: '换班需要两个不同的人', errField: '输入有误：{msg}', fixFields: '未保存：请修正标出的字段',
+  errMobile: '请填写手机号码（数字，可带 +国家码）', errEmail: '请填写有效的电子邮箱', errRoles: '请填写已有的角色，用逗号分隔', errPersonId: '编号只能用小写字母、数字、_ . -（最多 64 个）',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -89,6 +90,7 @@ const en: Record<Key, string> = {
   errMembers: 'Choose at least one member', errPerson: 'Choose someone from the people list', errHandoff: 'Hand-off must be at least 1h, e.g. 7d or 12h', errTime: 'Enter a time (Shanghai time)',
   errEndAfter: 'The end must be after the start', errDays: 'Choose weekdays Monday to Sunday', errHHMM: 'Use HH:MM, e.g. 08:00', errName: 'Enter a name (at most 64 characters)',
   errSamePerson: 'A swap needs two different people', errField: 'Invalid input: {msg}', fixFields: 'Not saved: fix the marked fields',
+  errMobile: 'Enter a phone number (digits, optionally +country code)', errEmail: 'Enter a valid e-mail address', errRoles: 'Enter existing roles, separated by commas', errPersonId: 'Use lower-case letters, digits, _ . - (at most 64)',
 };
 
 export const DICTS: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

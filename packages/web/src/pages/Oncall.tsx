@@ -75,7 +75,7 @@ export default function Oncall({ me }: { me: Me }) {
                           {edit && o.id && <> <button className="link" onClick={() => api(`/api/settings/oncall/${c.id}/overrides/${o.id}`, { method: 'DELETE' }).then(() => changed(t('saved')), (e: unknown) => setNote((e as Error).message))}>{t('remove')}</button></>}
                         </div>
                       ))}
-                      {staff && <OverrideForm rotation={c.id} people={staff} onDone={changed} />}
+                      {staff && <OverrideForm rotation={c.id} people={staff} role={me.role} onDone={changed} />}
                     </div>
                   )}
                   {c && staff && (

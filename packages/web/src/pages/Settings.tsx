@@ -67,7 +67,7 @@ export default function Settings({ me }: { me: Me }) {
                   {p.people.map((x) => <tr key={x.id}><td><b>{x.name}</b> <span className="sub">{x.id}</span></td><td className="sub">{x.roles.join(', ')}</td><td className="sub">{[x.mobile, x.email].filter(Boolean).join(' · ')}</td></tr>)}
                 </tbody></table>
               )}
-              {may('people:edit') && <PersonForm people={p.people} onDone={(m) => { setNote(m); people.reload(); }} />}
+              {may('people:edit') && <PersonForm people={p.people} role={me.role} onDone={(m) => { setNote(m); people.reload(); }} />}
             </>
           )}
         </Gate>

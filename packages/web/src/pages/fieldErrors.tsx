@@ -1,6 +1,6 @@
 /**
  * The directory API answers a bad edit with 400 naming the field (`layers.0.members`,
- * `layers.0.members.1`, `a.end`…). Here that becomes a message in the page's language, keyed by
+ * `layers.0.members.1`, `a.end`, `mobile`…). Here that becomes a message in the page's language, keyed by
  * the form slot it belongs next to; '' is the form as a whole.
  */
 import { useState } from 'react';
@@ -15,12 +15,16 @@ const RULES: [RegExp, Key][] = [
   [/\.handoff$/, 'errHandoff'],
   [/\.restriction\.days$/, 'errDays'],
   [/\.restriction\.(from|to)$/, 'errHHMM'],
-  [/\.name$/, 'errName'],
+  [/(^|\.)name$/, 'errName'],
   [/(^|\.)(start|end)$/, 'errTime'],
+  [/^mobile$/, 'errMobile'],
+  [/^email$/, 'errEmail'],
+  [/^roles(\.\d+)?$/, 'errRoles'],
+  [/^id$/, 'errPersonId'],
 ];
 
 /** The slot a field error shows in: one per member list and per restriction, else the field itself. */
-export const slotOf = (field: string): string => field.replace(/\.members\.\d+$/, '.members').replace(/\.restriction\..*$/, '.restriction');
+export const slotOf = (field: string): string => field.replace(/\.members\.\d+$/, '.members').replace(/\.restriction\..*$/, '.restriction').replace(/^roles\.\d+$/, 'roles');
 
 function message(field: string, serverMessage: string, t: T): string {
   if (/two different/.test(serverMessage)) return t('errSamePerson');
