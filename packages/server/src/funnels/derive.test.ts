@@ -113,3 +113,15 @@ test('steps taken in the same millisecond keep the order they were taken in (by 
   assert.deepEqual({ runs: r.runs, completed: r.completed }, { runs: 1, completed: 1 });
   assert.deepEqual(shape(r), [['open', 1, 0], ['choose_mood', 1, 0], ['submit', 1, 0], ['success', 1, 0]]);
 });
+
+test('one session\'s steps follow its own clock, not the per-batch skew correction that can swap them', () => {
+  // open was sent in a later batch whose skew estimate moved it 400 ms later than the next two
+  const steps: FunnelStepEvent[] = [
+    { funnel: 'checkin', step: 'open', sid: 's1', ts: T0, t: T0 + 5_400, id: '0mwyj148500a1b2c3d4' },
+    { funnel: 'checkin', step: 'choose_mood', sid: 's1', ts: T0 + 4_000, t: T0 + 5_000, id: '0mwyj14ak00x9y8z7w6' },
+    { funnel: 'checkin', step: 'submit', sid: 's1', ts: T0 + 4_000, t: T0 + 5_000, id: '0mwyj14ak01a1a1a1a1' },
+  ];
+  const r = deriveFunnel(CHECKIN, steps, opts);
+  assert.deepEqual({ runs: r.runs, inProgress: r.inProgress }, { runs: 1, inProgress: 0 });
+  assert.deepEqual(shape(r), [['open', 1, 0], ['choose_mood', 1, 0], ['submit', 1, 1], ['success', 0, 0]]);
+});

@@ -69,9 +69,11 @@ const byId = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Replays one session's steps, adding each run it finds to the report. */
 function replay(def: FunnelDefinition, group: FunnelStepEvent[], o: DeriveOptions, report: FunnelReport): void {
-  // steps taken in the same millisecond (an app calls mg.funnel() twice in one handler) keep the
-  // order they were taken in: SDK event ids sort by capture time, then a sequence number
-  group.sort((a, b) => a.t - b.t || (a.ts ?? 0) - (b.ts ?? 0) || byId(a.id, b.id));
+  // one session is one phone: its own clock (ts) orders its steps. The server-corrected time t is
+  // shifted per batch by that batch's clock-skew estimate, so two steps sent in different batches
+  // can swap by it. Steps taken in the same millisecond (an app calls mg.funnel() twice in one
+  // handler) keep the order they were taken in: SDK event ids sort by capture time, then a sequence.
+  group.sort((a, b) => (a.ts ?? a.t) - (b.ts ?? b.t) || byId(a.id, b.id) || a.t - b.t);
   const last = def.steps.length - 1;
   let open: Run | undefined;
   for (const e of group) {
