@@ -150,7 +150,8 @@ export class ClientLane {
       mg.checkin.attempt();
       mg.funnel('checkin', 'submit');
       const r = await this.waitFor(sim, 'checkin', () => sim.tap('submit', { mood: Math.ceil(rng() * 5), note: rng() < 0.6 }));
-      if (r.error === undefined && r.code === 0) {
+      // a cloud function's answer is the callFunction result's `result`
+      if (r.error === undefined && (r.result as Dict | undefined)?.code === 0) {
         mg.checkin.success();
         mg.funnel('checkin', 'success');
       } else mg.checkin.failure('server');
