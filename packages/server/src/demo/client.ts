@@ -146,15 +146,19 @@ export class ClientLane {
       mg.funnel('checkin', 'open');
       await sim.navigateTo('pages/checkin/checkin');
       await sim.run(2000 + rng() * 8000);
-      mg.funnel('checkin', 'choose_mood');
-      mg.checkin.attempt();
-      mg.funnel('checkin', 'submit');
-      const r = await this.waitFor(sim, 'checkin', () => sim.tap('submit', { mood: Math.ceil(rng() * 5), note: rng() < 0.6 }));
-      // a cloud function's answer is the callFunction result's `result`
-      if (r.error === undefined && (r.result as Dict | undefined)?.code === 0) {
-        mg.checkin.success();
-        mg.funnel('checkin', 'success');
-      } else mg.checkin.failure('server');
+      // some people look and leave, some leave after choosing a mood: the funnel's exits
+      const leave = rng();
+      if (leave >= 0.1) mg.funnel('checkin', 'choose_mood');
+      if (leave >= 0.16) {
+        mg.checkin.attempt();
+        mg.funnel('checkin', 'submit');
+        const r = await this.waitFor(sim, 'checkin', () => sim.tap('submit', { mood: Math.ceil(rng() * 5), note: rng() < 0.6 }));
+        // a cloud function's answer is the callFunction result's `result`
+        if (r.error === undefined && (r.result as Dict | undefined)?.code === 0) {
+          mg.checkin.success();
+          mg.funnel('checkin', 'success');
+        } else mg.checkin.failure('server');
+      }
     } else if (action === 'tasks') {
       const r = await this.waitFor(sim, 'tasks', () => void sim.navigateTo('pages/tasks/tasks'));
       mg.track('self_care_task');
