@@ -137,8 +137,10 @@ export function assertPaged(got: Received, title: string, level: Level, channels
   const ding = got.ding.filter((m) => m.title.startsWith(title));
   const mails = got.mails.filter((m) => m.subject.startsWith(title));
   const [lvl, metric] = [level, title.replace(/^\[[^\]]+\]\s*/, '')];
-  const sms = got.sms.filter((s) => s.params[0] === lvl && s.params[1] === metric);
-  const calls = got.calls.filter((c) => c.params[0] === lvl && c.params[1] === metric);
+  // SMS and voice variables carry the metric's name, with `·<short scope>` for a per-dimension alert
+  const named = (p: string[]): boolean => p[0] === lvl && (p[1] === metric || !!p[1]?.startsWith(`${metric}·`));
+  const sms = got.sms.filter((s) => named(s.params));
+  const calls = got.calls.filter((c) => named(c.params));
   const mobiles = sorted(people.map(mobileOf));
   if (channels.includes('dingtalk')) {
     assert.equal(ding.length, 1, `${ctx}: one DingTalk message "${title}" (got ${got.ding.map((m) => m.title).join(' | ')})`);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sampleNotice, T0 } from '../../../test/receivers/sample.js';
 import { mergeMessages } from './digest.js';
 import { formatShanghai } from './format.js';
-import { PARAM, renderAlert } from './render.js';
+import { PARAM, renderAlert, shortScope } from './render.js';
 
 test('times are shown in Asia/Shanghai, across the UTC date line', () => {
   assert.equal(formatShanghai(Date.UTC(2025, 0, 15, 6, 3, 5)), '2025-01-15 14:03:05');
@@ -22,13 +22,18 @@ test('a Chinese alert names level, metric, value, threshold, time, deadline and 
   assert.equal(m.params[PARAM.alertId], 'A7F3K2');
 });
 
-test('a per-dimension alert names its scope in the title and heading; SMS variables keep the metric name alone', () => {
+test('a per-dimension alert names its scope in the title and heading, and in short form in the SMS and voice variables', () => {
   const m = renderAlert(sampleNotice({ labels: { route: '/api/checkin/:id' }, scoped: true }));
   assert.equal(m.title, '[P1 告警] API响应时间 · route=/api/checkin/:id 高于阈值');
   assert.match(m.text, /^🟠 P1 告警：API响应时间 · route=\/api\/checkin\/:id\n/);
   assert.match(m.text, /范围：route=\/api\/checkin\/:id/);
-  assert.equal(m.params[PARAM.metric], 'API响应时间');
+  assert.equal(m.params[PARAM.metric], 'API响应时间·/api/checkin/:id');
   assert.equal(renderAlert(sampleNotice({ kind: 'resolved', resolvedAt: T0 + 60_000, labels: { release: '2.4.0' }, scoped: true }), 'en').title, '[P1 RESOLVED] API response time · release=2.4.0');
+  // pages lose what every page path repeats, so the page fits the 20 characters of a variable
+  assert.deepEqual(['pages/checkin/checkin', 'pages/journal/index', 'pages/sos/detail'].map((page) => shortScope([['page', page]])), ['checkin', 'journal', 'sos/detail']);
+  assert.equal(renderAlert(sampleNotice({ labels: { page: 'pages/checkin/checkin' }, scoped: true })).params[PARAM.metric], 'API响应时间·checkin');
+  // the overall alert's variable is the name alone
+  assert.equal(renderAlert(sampleNotice({ labels: { route: '/api/checkin/:id' } })).params[PARAM.metric], 'API响应时间');
 });
 
 test('English is available; resolved notices carry duration and no acknowledge link', () => {

@@ -86,11 +86,28 @@ export function renderAlert(notice: AlertNotice, lang: Lang = 'zh-CN'): Notifica
     markdown: [`### ${escapeMarkdown(heading)}`, ...facts.map((f) => `- **${f.label}**：${escapeMarkdown(f.value)}`)].join('\n'),
     text: [heading, ...facts.map((f) => `${f.label}：${f.value}`), ...linkLines(links, lang)].join('\n'),
     html: renderHtml(heading, facts, links, lang),
-    // SMS / voice template variables are short: the metric's name alone
-    params: [notice.level, baseName, valueText, thresholdText, ackMinutes, notice.alertId],
+    // SMS / voice template variables are short (20 characters): the metric's name, and for a
+    // per-dimension alert the shortest form of its scope — what the person paged acts on
+    params: [notice.level, notice.scoped && labels.length ? `${baseName}·${shortScope(labels)}` : baseName, valueText, thresholdText, ackMinutes, notice.alertId],
     links,
     count: 1,
   };
+}
+
+/**
+ * A scope for a short template variable: the values alone, a page without `pages/` and without a
+ * last segment that repeats its folder or is `index` (`pages/checkin/checkin` → `checkin`).
+ */
+export function shortScope(labels: [string, string][]): string {
+  return labels
+    .map(([k, v]) => {
+      if (k !== 'page') return v;
+      const parts = v.replace(/^\/?pages\//, '').split('/');
+      const last = parts[parts.length - 1];
+      if (parts.length > 1 && (last === 'index' || last === parts[parts.length - 2])) parts.pop();
+      return parts.join('/');
+    })
+    .join(' ');
 }
 
 function conditionText(notice: AlertNotice, lang: Lang): string {
