@@ -1,6 +1,7 @@
 /**
  * Funnel derivation: the `funnel_step` events of one funnel, grouped by session (`sid`; by user
- * when an event has no session id), ordered by time and replayed against the configured steps.
+ * when an event has no session id), ordered by the session's own clock and replayed against the
+ * configured steps.
  * Pure: no storage, no clock (the caller passes `now`).
  *
  * A run is one pass through the flow. A step starts a run when none is open (at any step); a step
