@@ -63,6 +63,8 @@ const ErrorInfo = Type.Object(
     message: Type.Optional(Str(LIMITS.maxMessageLength)),
     stack: Type.Optional(Str(LIMITS.maxStackLength)),
     code: Type.Optional(Type.Union([Str(128), Type.Number()])),
+    /** the error's group; filled in by the collector from the type, message and top frames */
+    fingerprint: Type.Optional(Str(128)),
   },
   { additionalProperties: false },
 );

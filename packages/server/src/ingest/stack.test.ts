@@ -41,3 +41,19 @@ test('a js_error gets a canonical stack and a fingerprint that folds numbers and
   // the function the SDKs before 0.2 computed: same value for the same message and frames
   assert.equal(errorFingerprint('bad 7', []), errorFingerprint('bad 12', []));
 });
+
+test('a failed cloud function\'s or database request\'s error (Node SDK) is grouped the same way', () => {
+  const stack = 'TypeError: [text]\n    at checkin (/var/user/index.js:12:9)\n    at async main (/var/user/index.js:40:3)';
+  const a = { type: 'function_invocation', error: { type: 'TypeError', message: 'cannot save mood 12', stack } as { type: string; message: string; stack: string; fingerprint?: string } };
+  groupError(a);
+  assert.equal(a.error.stack, 'at checkin (var/user/index.js:12:9)\nat async main (var/user/index.js:40:3)', 'frames only, the message line dropped');
+  const b = { type: 'db_query', error: { type: 'TypeError', message: 'cannot save mood 7', stack: stack.replace(':12:9', ':14:2') } as typeof a.error };
+  groupError(b);
+  assert.equal(b.error.fingerprint, a.error.fingerprint, 'same type, message and functions: one group');
+  const c = { type: 'function_invocation', error: { type: 'RangeError', message: 'cannot save mood 12' } as typeof a.error };
+  groupError(c);
+  assert.notEqual(c.error.fingerprint, a.error.fingerprint, 'another error type: another group');
+  const ok = { type: 'function_invocation' } as { type: string; error?: typeof a.error };
+  groupError(ok);
+  assert.equal(ok.error, undefined);
+});

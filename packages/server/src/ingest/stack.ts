@@ -1,8 +1,9 @@
 /**
  * Error grouping at the door. The mini-program SDK sends a JS error's stack as the frame lines it
- * saw (V8 `at fn (file:l:c)` or JavaScriptCore `fn@file:l:c`, absolute servicewechat.com URLs);
- * here they become frames with paths relative to the package, one canonical text, and a
- * fingerprint: the message with numbers folded, and the top three frames. Grouping lives in the
+ * saw (V8 `at fn (file:l:c)` or JavaScriptCore `fn@file:l:c`, absolute servicewechat.com URLs),
+ * the Node SDK a failed cloud function's or database request's error with its V8 stack; here they
+ * become frames with paths relative to the package, one canonical text, and a fingerprint: the
+ * message (with the error type for the Node SDK) with numbers folded, and the top three frames. Grouping lives in the
  * collector so it can change without a WeChat-reviewed app release, and the SDK stays small.
  * An SDK that sent its own fingerprint (versions before 0.2) computed this same function.
  */
@@ -48,10 +49,20 @@ export function errorFingerprint(message: string, frames: Frame[]): string {
   return hash(`${message.replace(/\d+/g, '#')}|${top}`);
 }
 
-/** A js_error event (already validated and masked): canonical stack and a fingerprint, in place. */
-export function groupError(e: { type: string; message?: string; stack?: string; fingerprint?: string }): void {
-  if (e.type !== 'js_error') return;
-  const frames = e.stack ? parseFrames(e.stack) : [];
-  if (frames.length) e.stack = frames.map((f) => `at ${f.fn} (${f.file}:${f.line}:${f.col})`).join('\n');
-  e.fingerprint ??= errorFingerprint(e.message ?? '', frames);
+type ErrorFields = { type?: string; message?: string; stack?: string; fingerprint?: string };
+
+/** Canonical stack (when it has frames) and a fingerprint, in place; `head` is what the message part is. */
+function group(x: ErrorFields, head: string): void {
+  const frames = x.stack ? parseFrames(x.stack) : [];
+  if (frames.length) x.stack = frames.map((f) => `at ${f.fn} (${f.file}:${f.line}:${f.col})`).join('\n');
+  x.fingerprint ??= errorFingerprint(head, frames);
+}
+
+/**
+ * An event (already validated and masked), in place: a mini-program `js_error`, or the `error` of
+ * a failed cloud function or database request (Node SDK), gets a canonical stack and a fingerprint.
+ */
+export function groupError(e: { type: string; message?: string; stack?: string; fingerprint?: string; error?: ErrorFields }): void {
+  if (e.type === 'js_error') group(e, e.message ?? '');
+  else if (e.error && typeof e.error === 'object') group(e.error, `${e.error.type ?? ''}: ${e.error.message ?? ''}`);
 }
