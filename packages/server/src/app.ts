@@ -29,6 +29,8 @@ import { RouteCatalogue } from './api/docs.js';
 import { RetentionJob } from './jobs/retention.js';
 import { FunnelService, funnelSettings } from './funnels/service.js';
 import { registerFunnelApi } from './funnels/route.js';
+import { ErrorService } from './errors/service.js';
+import { registerErrorApi } from './errors/route.js';
 
 export type PlatformOptions = {
   config: Config;
@@ -126,6 +128,7 @@ export async function buildPlatform(o: PlatformOptions): Promise<Platform> {
   });
   registerQueryApi(app, { metrics, store, clock, openapi: () => routes.document() });
   registerFunnelApi(app, { funnels: new FunnelService(store, funnelSettings(config), clock), clock });
+  registerErrorApi(app, { errors: new ErrorService(store), clock });
 
   const closers: (() => Promise<void> | void)[] = [];
   const flushTimer = setInterval(() => {

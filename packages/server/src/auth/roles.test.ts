@@ -14,6 +14,7 @@ test('ingest stays key-authenticated; channels are admin-only', () => {
   assert.equal(requiredPermission('POST', '/api/v1/events'), null);
   assert.equal(requiredPermission('GET', '/api/v1/events'), 'read');
   assert.equal(requiredPermission('GET', '/api/funnels'), 'read');
+  assert.equal(requiredPermission('GET', '/api/errors'), 'read');
   assert.equal(requiredPermission('PUT', '/api/settings/channels/dingtalk'), 'channels:edit');
   assert.equal(can('developer', 'channels:edit'), false);
   assert.equal(can('admin', 'channels:edit'), true);

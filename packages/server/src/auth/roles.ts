@@ -24,7 +24,7 @@ export const permissionsOf = (role: Role): Permission[] => [...GRANTS[role]];
 export function requiredPermission(method: string, path: string): Permission | null {
   const write = method !== 'GET' && method !== 'HEAD';
   if (path === '/api/v1/events') return write ? null : 'read';
-  const protectedPrefix = ['/api/v1/metrics', '/api/v1/matrix', '/api/v1/sos', '/api/v1/sparklines', '/api/v1/stream', '/api/funnels', '/api/alerts', '/api/silences', '/api/oncall', '/api/settings', '/api/openapi.json', '/api/demo', '/api/audit'].some(
+  const protectedPrefix = ['/api/v1/metrics', '/api/v1/matrix', '/api/v1/sos', '/api/v1/sparklines', '/api/v1/stream', '/api/funnels', '/api/errors', '/api/alerts', '/api/silences', '/api/oncall', '/api/settings', '/api/openapi.json', '/api/demo', '/api/audit'].some(
     (p) => path === p || path.startsWith(p + '/'),
   );
   if (!protectedPrefix) return null;
