@@ -10,10 +10,11 @@ import { Loading } from './components/States';
 
 const Metrics = lazy(() => import('./pages/Metrics'));
 const Client = lazy(() => import('./pages/Client'));
+const Server = lazy(() => import('./pages/Server'));
 const Oncall = lazy(() => import('./pages/Oncall'));
 const Settings = lazy(() => import('./pages/Settings'));
 
-const PAGES: Key[] = ['overview', 'alerts', 'metrics', 'client', 'oncall', 'settings'];
+const PAGES: Key[] = ['overview', 'alerts', 'metrics', 'client', 'server', 'oncall', 'settings'];
 
 function useHash(): string[] {
   const [hash, setHash] = useState(location.hash);
@@ -85,6 +86,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
           {page === 'alerts' && <Alerts me={me} id={route[1]} />}
           {page === 'metrics' && <Metrics id={route[1]} />}
           {page === 'client' && <Client />}
+          {page === 'server' && <Server />}
           {page === 'oncall' && <Oncall me={me} />}
           {page === 'settings' && <Settings me={me} />}
         </Suspense>

@@ -5,7 +5,7 @@ export type Lang = 'zh-CN' | 'en';
 
 const zh = {
   appName: 'MindGuard 运维监控',
-  overview: '总览', metrics: '指标', client: '客户端', alerts: '告警', oncall: '值班', settings: '设置',
+  overview: '总览', metrics: '指标', client: '客户端', server: '服务端', alerts: '告警', oncall: '值班', settings: '设置',
   logout: '退出', login: '登录', userName: '用户名', password: '密码', loginFailed: '用户名或密码错误',
   loading: '加载中…', retry: '重试', loadError: '加载失败：{msg}。请检查服务是否运行，然后重试。',
   allFine: '一切正常', problems: '{n} 项异常', noData: '暂无数据：请接入 SDK — 见 README「接入 SDK」一节',
@@ -29,6 +29,7 @@ const zh = {
   errorsByFp: '错误（按指纹分组）', pageLoadByPage: '页面加载（按页面）', crashByRelease: '崩溃率（按版本）', crashByDevice: '崩溃率（按机型）', launch: '启动时间',
   count: '次数', lastSeen: '最近', breadcrumbs: '操作轨迹', stack: '调用栈（已脱敏）', funnels: '流程漏斗', noErrors: '暂无错误上报',
   leftHere: '在此离开 {n}', funnelRuns: '{runs} 次 · 完成 {completed} · 进行中 {inProgress}', funnelTruncated: '事件过多，仅统计了最近的部分',
+  serverErrors: '云函数与数据库错误（按指纹分组）',
   tl_opened: '触发', tl_upgraded: '级别升级', tl_value: '数值更新', tl_flapping: '抖动', tl_no_data: '无数据', tl_notified: '已发出通知', tl_suppressed: '已抑制',
   tl_delivered: '已送达', tl_delivery_failed: '发送失败', tl_fallback: '改用备用渠道', tl_acknowledged: '已确认', tl_escalated: '已升级', tl_reopened: '重新触发', tl_resolved: '已恢复',
   peopleHint: '人员与值班由配置文件 config/mindguard.yaml 初始化，可在此修改（立即生效，重启后保留，每次修改记入审计日志）；号码已脱敏。', oneTimePassword: '账号 {name} 的一次性密码（只显示一次）：',
@@ -51,7 +52,7 @@ export type Key = keyof typeof zh;
 
 const en: Record<Key, string> = {
   appName: 'MindGuard Ops',
-  overview: 'Overview', metrics: 'Metrics', client: 'Client', alerts: 'Alerts', oncall: 'On-call', settings: 'Settings',
+  overview: 'Overview', metrics: 'Metrics', client: 'Client', server: 'Server', alerts: 'Alerts', oncall: 'On-call', settings: 'Settings',
   logout: 'Log out', login: 'Log in', userName: 'User name', password: 'Password', loginFailed: 'Wrong user name or password',
   loading: 'Loading…', retry: 'Retry', loadError: 'Could not load: {msg}. Check that the server is running, then retry.',
   allFine: 'All fine', problems: '{n} problems', noData: 'No data yet: connect an SDK — see "Connect an SDK" in the README',
@@ -75,6 +76,7 @@ const en: Record<Key, string> = {
   errorsByFp: 'Errors by fingerprint', pageLoadByPage: 'Page load by page', crashByRelease: 'Crash rate by release', crashByDevice: 'Crash rate by device', launch: 'Launch time',
   count: 'Count', lastSeen: 'Last seen', breadcrumbs: 'Breadcrumbs', stack: 'Stack (masked)', funnels: 'Funnels', noErrors: 'No errors reported',
   leftHere: '{n} left here', funnelRuns: '{runs} runs · {completed} completed · {inProgress} in progress', funnelTruncated: 'Too many events: only the most recent were counted',
+  serverErrors: 'Cloud function and database errors (by fingerprint)',
   tl_opened: 'Opened', tl_upgraded: 'Upgraded', tl_value: 'Value', tl_flapping: 'Flapping', tl_no_data: 'No data', tl_notified: 'Notified', tl_suppressed: 'Suppressed',
   tl_delivered: 'Delivered', tl_delivery_failed: 'Delivery failed', tl_fallback: 'Fallback channel', tl_acknowledged: 'Acknowledged', tl_escalated: 'Escalated', tl_reopened: 'Reopened', tl_resolved: 'Resolved',
   peopleHint: 'People and on-call start from config/mindguard.yaml and can be edited here (effective at once, kept across restarts, every change audited); numbers are masked.', oneTimePassword: 'One-time password for {name} (shown once):',

@@ -81,6 +81,7 @@ test('dashboard: login, live matrix, acknowledge with live timeline, English, de
       ['#/alerts', 'alerts', '[data-testid=alert-list], .state.empty'],
       ['#/metrics/page_load_time', 'metrics', '.chart canvas'],
       ['#/client', 'client', '.errors'],
+      ['#/server', 'server', '[data-testid=errors-server] .errors'],
       ['#/oncall', 'oncall', '.rot'],
       ['#/settings', 'settings', '[data-testid=channels] table'],
     ] as const) {
@@ -88,6 +89,16 @@ test('dashboard: login, live matrix, acknowledge with live timeline, English, de
       await page.waitForSelector(ready);
       await shot(page, name, 'desktop');
     }
+    // the Server page: failing cloud functions grouped by fingerprint, per function, with counts
+    await page.goto(`${d.url}/#/server`);
+    await page.waitForSelector('[data-testid=errors-server] .errors');
+    const serverErrors = (await page.textContent('[data-testid=errors-server]')) ?? '';
+    assert.match(serverErrors, /云函数与数据库错误（按指纹分组）/);
+    assert.match(serverErrors, /\d+× fn:riskScore Error: Dify workflow timed out after 3000ms \(ETIMEDOUT\) · 最近/);
+    assert.match(serverErrors, /\d+× fn:checkin TypeError: Cannot read properties of undefined \(reading 'openid'\)/);
+    assert.equal(await page.textContent('nav a[data-page=server]'), '服务端');
+    await page.click('[data-testid=errors-server] .errors li:first-child button');
+    assert.match((await page.textContent('[data-testid=errors-server] .errdetail pre')) ?? '', /index\.js:\d+:\d+/);
     await page.goto(`${d.url}/#/overview`);
     await page.click('[data-testid=lang]');
     await page.waitForSelector('nav a[data-page=overview]:text("Overview")');
@@ -107,6 +118,7 @@ test('dashboard: login, live matrix, acknowledge with live timeline, English, de
       [`#/alerts/${alertId}`, 'alert-detail', '[data-testid=timeline]'],
       ['#/metrics/page_load_time', 'metrics', '.chart canvas'],
       ['#/client', 'client', '.errors'],
+      ['#/server', 'server', '[data-testid=errors-server] .errors'],
       ['#/oncall', 'oncall', '.rot'],
       ['#/settings', 'settings', '[data-testid=channels] table'],
     ] as const) {

@@ -1,7 +1,8 @@
 /**
  * A day of demo traffic for MindGuard, posted through the ingest API like the SDKs do: page
  * loads and launches, API calls, cloud functions, database queries, check-ins, tasks, errors
- * with breadcrumbs, a check-in funnel, and answered SOS — all within normal ranges.
+ * with breadcrumbs, a few failing cloud functions, a check-in funnel, and answered SOS — all within
+ * normal ranges.
  */
 import { envelope, post, uid, type Ev } from '../helpers.js';
 
@@ -33,6 +34,17 @@ export async function seedDay(url: string, key: string, now: number, o: { hours?
       for (let i = 0; i < 12; i++) events.push({ type: 'api_request', ts: at(), side: 'server', route: ['/checkin', '/journal', '/sos', '/tasks'][i % 4]!, duration: 80 + Math.floor(r() * 250), ok: r() > 0.001, status: 200 });
       for (let i = 0; i < 4; i++) events.push({ type: 'api_request', ts: at(), side: 'client', route: '/checkin', duration: 120 + Math.floor(r() * 200), ok: true, status: 200 });
       for (let i = 0; i < 4; i++) events.push({ type: 'function_invocation', ts: at(), fn: ['checkin', 'riskScore'][i % 2]!, duration: 60 + Math.floor(r() * 150), ok: true });
+      // now and then (never in the last hour, so no alert fires) a cloud function fails: the Server page's error groups
+      const slotNo = Math.round((now - t0) / slot);
+      if (d === 0 && now - t0 > 3_600_000 && slotNo % 4 === 1) {
+        const timeout = slotNo % 8 === 1;
+        events.push({
+          type: 'function_invocation', ts: t0 + slot / 2, fn: timeout ? 'riskScore' : 'checkin', duration: timeout ? 3000 : 40, ok: false,
+          error: timeout
+            ? { type: 'Error', message: 'Dify workflow timed out after 3000ms', code: 'ETIMEDOUT', stack: 'Error: Dify workflow timed out after 3000ms\n    at callDify (/var/user/dify.js:31:11)\n    at main (/var/user/index.js:18:20)' }
+            : { type: 'TypeError', message: "Cannot read properties of undefined (reading 'openid')", stack: "TypeError: Cannot read properties of undefined (reading 'openid')\n    at main (/var/user/index.js:9:27)" },
+        });
+      }
       for (let i = 0; i < 4; i++) events.push({ type: 'db_query', ts: at(), collection: ['checkins', 'users'][i % 2]!, op: 'find', duration: 5 + Math.floor(r() * 50), ok: true });
       for (let i = 0; i < 2; i++) {
         const t = at(); // a success follows its attempt

@@ -1,5 +1,6 @@
 /** Client (mini-program): launch and page load by page, errors by fingerprint, crashes, funnels. */
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense } from 'react';
+import { ErrorGroups, type ErrorGroup } from '../components/ErrorGroups';
 import { Empty, Gate, Loading } from '../components/States';
 import { fmtTime, fmtValue } from '../format';
 import { useApi } from '../hooks';
@@ -9,7 +10,6 @@ const Chart = lazy(() => import('../components/Chart'));
 
 type Value = { value: number | null; unit: string; filter?: { dim: string; val: string } };
 type Crumb = { t: number; c: string; m: string };
-type Ev = { type: string; t: number; message?: string; stack?: string; fingerprint?: string; breadcrumbs?: Crumb[]; release?: string; ctx?: { model?: string } };
 
 function Breakdown({ metric, by, title }: { metric: string; by: string; title: Key }) {
   const { t } = useI18n();
@@ -29,47 +29,23 @@ function Breakdown({ metric, by, title }: { metric: string; by: string; title: K
   );
 }
 
+type ClientError = ErrorGroup & { kind: string; page?: string; breadcrumbs?: Crumb[] };
+
+/** The mini-program's js_error, grouped by fingerprint by the platform over the last day. */
 function Errors() {
-  const { t, lang } = useI18n();
-  const ev = useApi<{ events: Ev[] }>('/api/v1/events?type=js_error&limit=500&from=now-1d');
-  const [open, setOpen] = useState<string | null>(null);
-  const groups = useMemo(() => {
-    const m = new Map<string, { fp: string; count: number; last: Ev }>();
-    for (const e of ev.data?.events ?? []) {
-      const fp = e.fingerprint ?? (e.message ?? '').slice(0, 80);
-      const g = m.get(fp);
-      if (g) {
-        g.count++;
-        if (e.t > g.last.t) g.last = e;
-      } else m.set(fp, { fp, count: 1, last: e });
-    }
-    return [...m.values()].sort((a, b) => b.count - a.count);
-  }, [ev.data]);
+  const { lang, t } = useI18n();
   return (
-    <section className="card">
-      <h2>{t('errorsByFp')}</h2>
-      <Gate l={ev}>
-        {() => groups.length === 0 ? <Empty>✓ {t('noErrors')}</Empty> : (
-          <ul className="errors">
-            {groups.map((g) => (
-              <li key={g.fp}>
-                <button className="link" onClick={() => setOpen(open === g.fp ? null : g.fp)}>
-                  <b>{g.count}×</b> {g.last.message} <span className="sub">· {t('lastSeen')} {fmtTime(g.last.t, lang, true)}</span>
-                </button>
-                {open === g.fp && (
-                  <div className="errdetail">
-                    <h3>{t('stack')}</h3>
-                    <pre>{g.last.stack ?? '—'}</pre>
-                    <h3>{t('breadcrumbs')}</h3>
-                    <ol>{(g.last.breadcrumbs ?? []).map((c, i) => <li key={i}><span className="sub">{fmtTime(c.t, lang)}</span> {c.c}: {c.m}</li>)}</ol>
-                  </div>
-                )}
-              </li>
-            ))}
-          </ul>
-        )}
-      </Gate>
-    </section>
+    <ErrorGroups<ClientError>
+      source="client"
+      title="errorsByFp"
+      summary={(g) => g.message}
+      detail={(g) => (
+        <>
+          <h3>{t('breadcrumbs')}</h3>
+          <ol>{(g.breadcrumbs ?? []).map((c, i) => <li key={i}><span className="sub">{fmtTime(c.t, lang)}</span> {c.c}: {c.m}</li>)}</ol>
+        </>
+      )}
+    />
   );
 }
 
