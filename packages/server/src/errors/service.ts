@@ -1,7 +1,8 @@
 /**
  * Errors grouped by fingerprint for a time range, from the stored events: the mini-program's
  * `js_error` (source `client`) or the failing cloud-function invocations and database requests
- * (source `server`). Reads the events once, up to a cap (reported as `truncated`); first and last
+ * (source `server`). Reads the events once (for `server`, the failures only), up to a cap (reported
+ * as `truncated`); first and last
  * seen are the server-corrected event time `t`. Old events without a fingerprint are grouped by a
  * key derived from `type: message`.
  */
@@ -78,7 +79,7 @@ export class ErrorService {
 
   async groups(source: ErrorSource, o: { from: number; to: number; app?: string; limit?: number }): Promise<ErrorsAnswer> {
     const { types, categories } = SOURCES[source];
-    const found = await this.store.findEvents({ from: o.from, to: o.to, types: [...types], categories: [...categories], limit: this.maxEvents, maxBatches: MAX_ERROR_BATCHES, ...(o.app ? { app: o.app } : {}) });
+    const found = await this.store.findEvents({ from: o.from, to: o.to, types: [...types], categories: [...categories], limit: this.maxEvents, maxBatches: MAX_ERROR_BATCHES, ...(source === 'server' ? { failedOnly: true } : {}), ...(o.app ? { app: o.app } : {}) });
     const limit = o.limit ?? 50;
     return {
       source,

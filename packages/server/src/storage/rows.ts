@@ -36,7 +36,7 @@ export function collectEvents(row: BatchRow, q: EventQuery, types: Set<string> |
   const b = toBatch(row);
   for (let i = b.events.length - 1; i >= 0; i--) {
     const e = b.events[i]!;
-    if (e.t < q.from || e.t > q.to || (types && !types.has(e.type))) continue;
+    if (e.t < q.from || e.t > q.to || (types && !types.has(e.type)) || (q.failedOnly && (e as { ok?: unknown }).ok !== false)) continue;
     out.push({ ...e, app: b.app, env: b.env, release: b.release, ctx: b.ctx });
     if (out.length >= q.limit) return false;
   }

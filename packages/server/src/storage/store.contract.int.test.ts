@@ -163,6 +163,15 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await store.findEvents(q), [], 'the default cap keeps drill-down fast');
       assert.deepEqual((await store.findEvents({ ...q, maxBatches: n + 10 })).map((e) => e.id), ['f1']);
     });
+
+    test('findEvents can keep only failed events, so a limit counts failures and not every call', async () => {
+      const V = T + 3 * 86_400_000;
+      const calls = [ev('ok1', 'function_invocation', { t: V, ok: true }), ev('bad1', 'function_invocation', { t: V + 1, ok: false }), ev('ok2', 'function_invocation', { t: V + 2, ok: true }), ev('bad2', 'function_invocation', { t: V + 3, ok: false })];
+      await store.commit([batch(calls, { receivedAt: V })]);
+      const q = { from: V - 1, to: V + 10, types: ['function_invocation'], limit: 2 };
+      assert.deepEqual((await store.findEvents(q)).map((e) => e.id), ['ok2', 'bad2'].reverse(), 'newest first, successes included');
+      assert.deepEqual((await store.findEvents({ ...q, failedOnly: true })).map((e) => e.id), ['bad2', 'bad1']);
+    });
   });
 }
 

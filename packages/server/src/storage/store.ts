@@ -55,6 +55,8 @@ export type EventQuery = {
    * (funnels) asks for enough to cover it.
    */
   maxBatches?: number;
+  /** only events that failed (`ok: false`): the limit then counts failures, not every call */
+  failedOnly?: boolean;
 };
 
 export type SosRecord = {
