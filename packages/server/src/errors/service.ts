@@ -2,9 +2,8 @@
  * Errors grouped by fingerprint for a time range, from the stored events: the mini-program's
  * `js_error` (source `client`) or the failing cloud-function invocations and database requests
  * (source `server`). Reads the events once (for `server`, the failures only), up to a cap (reported
- * as `truncated`); first and last
- * seen are the server-corrected event time `t`. Old events without a fingerprint are grouped by a
- * key derived from `type: message`.
+ * as `truncated`); first and last seen are the server-corrected event time `t`. Old events without
+ * a fingerprint are grouped by a key derived from `type: message`.
  */
 import { createHash } from 'node:crypto';
 import { EVENT_CATEGORY } from '@mgops/protocol';
