@@ -288,7 +288,7 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
       else if (storage) storage.remove(OPT_OUT);
       updateConsent();
     });
-  const checkin = (outcome: string, reason?: string): void => emit({ type: 'checkin', outcome, reason: reason ? cleanMessage(String(reason)).slice(0, 128) : undefined } as EventInput);
+  const checkin = (outcome: string, reason?: string): void => safe(() => emit({ type: 'checkin', outcome, reason: reason ? cleanMessage(String(reason)).slice(0, 128) : undefined } as EventInput));
 
   const api = {
     app: (opts) => instrumentApp(ctx, opts as Dict) as typeof opts,
@@ -322,14 +322,14 @@ export function createSdk(o: MgOptions, onDestroy: () => void): SdkApi {
         void client.flush(4000);
       }),
     // the collector follows runs through the configured flows and finds where users leave
-    funnel: (name, step) => emit({ type: 'funnel_step', funnel: String(name), step: String(step) } as EventInput),
+    funnel: (name, step) => safe(() => emit({ type: 'funnel_step', funnel: String(name), step: String(step) } as EventInput)),
     setUser: (id) => {
       if (id === undefined) return client.setUser(undefined), true;
       const ok = typeof id === 'string' && ID.test(id) && !/^\d+$/.test(id) && maskString(id) === id;
       if (ok) client.setUser(id);
       return ok;
     },
-    breadcrumb: (c, m) => crumb(String(c).slice(0, 64), cleanMessage(String(m))),
+    breadcrumb: (c, m) => safe(() => crumb(String(c).slice(0, 64), cleanMessage(String(m)))),
     setConsent: (granted) =>
       safe(() => {
         given = granted !== false;

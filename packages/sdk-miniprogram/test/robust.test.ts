@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rig } from './harness.js';
+import { deliver, of, rig } from './harness.js';
 
 type Dict = Record<string, unknown>;
 
@@ -43,6 +43,32 @@ test('broken storage, performance API and listeners: the app runs, events still 
     assert.ok(types.has('app_launch') && types.has('page_load') && types.has('api_request'), [...types].join());
     const st = r.mg.stats();
     assert.ok((st?.internalErrors ?? 0) + (st?.persistErrors ?? 0) > 0, 'faults counted');
+  } finally {
+    await r.close();
+  }
+});
+
+test('the manual API never throws into the app, whatever it is given', async () => {
+  const r = await rig({ pages: { 'pages/home/index': (g) => g.Page({}) } });
+  const hostile = { toString: (): string => { throw new Error('no text here'); } } as unknown as string;
+  try {
+    await r.sim.launch();
+    const before = r.mg.stats()?.internalErrors ?? 0;
+    assert.doesNotThrow(() => {
+      r.mg.funnel(hostile, 'open');
+      r.mg.funnel('checkin', hostile);
+      r.mg.breadcrumb(hostile, 'x');
+      r.mg.breadcrumb('custom', hostile);
+      r.mg.track(hostile, { n: 1 });
+      r.mg.captureError(hostile);
+      r.mg.checkin.failure(hostile);
+      r.mg.sos(hostile);
+      r.mg.setUser(hostile);
+    });
+    assert.ok((r.mg.stats()?.internalErrors ?? 0) > before, 'the faults are counted');
+    r.mg.funnel('checkin', 'open');
+    await deliver(r);
+    assert.equal(of(r, 'funnel_step').length, 1, 'and the SDK goes on working');
   } finally {
     await r.close();
   }
