@@ -48,6 +48,21 @@ const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
 };
 
 export const TIME = { type: 'string', description: 'ms since epoch, ISO 8601, or relative like now-1h' };
+const DAY = 86_400_000;
+/** The query fields of a report over a time range (the last 24 h unless asked), for one app or all. */
+export const RANGE_QUERY = {
+  from: { ...TIME, description: `${TIME.description} (default now-24h)` },
+  to: { ...TIME, description: `${TIME.description} (default now)` },
+  app: { type: 'string', description: 'only this app (default: every app)' },
+};
+
+/** `from`/`to` of a report (default: the 24 h before `to`, `to` now); `from` after `to` is a 400 naming `from`. */
+export function parseRange(q: Query, now: number): { from: number; to: number; app?: string } {
+  const to = parseTime(q.to, 'to', now) ?? now;
+  const from = parseTime(q.from, 'from', now) ?? to - DAY;
+  if (from > to) throw new ApiError('INVALID_FIELD', 'from must not be after to', 'from');
+  return { from, to, ...(q.app ? { app: q.app } : {}) };
+}
 const LIST = (what: string) => ({ type: 'string', description: `comma-separated ${what}` });
 
 export function registerQueryApi(app: FastifyInstance, d: { metrics: MetricsEngine; store: Store; clock: Clock; openapi: () => Record<string, unknown> }): void {

@@ -1,12 +1,11 @@
 /** `GET /api/errors`: client or server errors grouped by fingerprint for a time range (default: the last 24 h). */
 import type { FastifyInstance } from 'fastify';
 import { describe, object } from '../api/docs.js';
-import { parseTime, TIME } from '../api/routes.js';
+import { parseRange, RANGE_QUERY } from '../api/routes.js';
 import type { Clock } from '../util/clock.js';
 import { ApiError } from '../util/errors.js';
 import { ERROR_SOURCES, type ErrorService, type ErrorSource } from './service.js';
 
-const DAY = 86_400_000;
 const MAX_LIMIT = 500;
 
 export function registerErrorApi(app: FastifyInstance, d: { errors: ErrorService; clock: Clock }): void {
@@ -15,9 +14,7 @@ export function registerErrorApi(app: FastifyInstance, d: { errors: ErrorService
     query: object(
       {
         source: { type: 'string', enum: [...ERROR_SOURCES], description: 'client (mini-program js_error) or server (function_invocation and db_query with ok=false)' },
-        from: { ...TIME, description: `${TIME.description} (default now-24h)` },
-        to: { ...TIME, description: `${TIME.description} (default now)` },
-        app: { type: 'string', description: 'only this app (default: every app)' },
+        ...RANGE_QUERY,
         limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50, description: 'the most groups returned' },
       },
       ['source'],
@@ -28,10 +25,6 @@ export function registerErrorApi(app: FastifyInstance, d: { errors: ErrorService
     if (!(ERROR_SOURCES as readonly string[]).includes(q.source ?? '')) throw new ApiError('INVALID_FIELD', `source must be one of ${ERROR_SOURCES.join(', ')}`, 'source');
     const limit = q.limit ? Number(q.limit) : 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new ApiError('INVALID_FIELD', `limit must be 1..${MAX_LIMIT}`, 'limit');
-    const now = d.clock.now();
-    const to = parseTime(q.to, 'to', now) ?? now;
-    const from = parseTime(q.from, 'from', now) ?? to - DAY;
-    if (from > to) throw new ApiError('INVALID_FIELD', 'from must not be after to', 'from');
-    return d.errors.groups(q.source as ErrorSource, { from, to, limit, ...(q.app ? { app: q.app } : {}) });
+    return d.errors.groups(q.source as ErrorSource, { ...parseRange(q, d.clock.now()), limit });
   });
 }
