@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { EVENT_CATEGORY } from '@mgops/protocol';
 import type { FoundEvent } from '../storage/rows.js';
-import type { Store } from '../storage/store.js';
+import { RANGE_SCAN_BATCHES, type Store } from '../storage/store.js';
 
 export const ERROR_SOURCES = ['client', 'server'] as const;
 export type ErrorSource = (typeof ERROR_SOURCES)[number];
@@ -21,8 +21,6 @@ export type ErrorsAnswer<G = ClientErrorGroup | ServerErrorGroup> = { source: Er
 
 /** The most events one answer reads; beyond it the oldest are left out and the answer says so. */
 export const MAX_ERROR_EVENTS = 50_000;
-/** The most stored batches one answer scans: enough to cover a range, bounded by time. */
-export const MAX_ERROR_BATCHES = 1_000_000;
 /** The most distinct releases listed per group. */
 const MAX_RELEASES = 5;
 
@@ -78,7 +76,7 @@ export class ErrorService {
 
   async groups(source: ErrorSource, o: { from: number; to: number; app?: string; limit?: number }): Promise<ErrorsAnswer> {
     const { types, categories } = SOURCES[source];
-    const found = await this.store.findEvents({ from: o.from, to: o.to, types: [...types], categories: [...categories], limit: this.maxEvents, maxBatches: MAX_ERROR_BATCHES, ...(source === 'server' ? { failedOnly: true } : {}), ...(o.app ? { app: o.app } : {}) });
+    const found = await this.store.findEvents({ from: o.from, to: o.to, types: [...types], categories: [...categories], limit: this.maxEvents, maxBatches: RANGE_SCAN_BATCHES, ...(source === 'server' ? { failedOnly: true } : {}), ...(o.app ? { app: o.app } : {}) });
     const limit = o.limit ?? 50;
     return {
       source,

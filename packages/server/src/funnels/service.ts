@@ -6,7 +6,7 @@
  */
 import { EVENT_CATEGORY } from '@mgops/protocol';
 import type { Config } from '../config/schema.js';
-import type { Store } from '../storage/store.js';
+import { RANGE_SCAN_BATCHES, type Store } from '../storage/store.js';
 import type { Clock } from '../util/clock.js';
 import { parseDuration } from '../util/duration.js';
 import { deriveFunnel, type FunnelDefinition, type FunnelReport, type FunnelStepEvent } from './derive.js';
@@ -17,11 +17,6 @@ export type FunnelsAnswer = { from: number; to: number; timeoutMs: number; trunc
 
 /** The most events one report reads; beyond it the oldest are left out and the answer says so. */
 export const MAX_FUNNEL_EVENTS = 200_000;
-/**
- * The most stored batches one report scans (business batches only; each holds at least one
- * business event): far above what a day of the range brings, so the scan is bounded by time.
- */
-export const MAX_FUNNEL_BATCHES = 1_000_000;
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
@@ -45,7 +40,7 @@ export class FunnelService {
   async report(from: number, to: number, app?: string): Promise<FunnelsAnswer> {
     const { timeoutMs, flows } = this.settings;
     const now = Math.min(this.clock.now(), to + timeoutMs);
-    const found = flows.length === 0 ? [] : await this.store.findEvents({ from: from - timeoutMs, to: now, types: ['funnel_step'], categories: [EVENT_CATEGORY.funnel_step], limit: this.maxEvents, maxBatches: MAX_FUNNEL_BATCHES, ...(app ? { app } : {}) });
+    const found = flows.length === 0 ? [] : await this.store.findEvents({ from: from - timeoutMs, to: now, types: ['funnel_step'], categories: [EVENT_CATEGORY.funnel_step], limit: this.maxEvents, maxBatches: RANGE_SCAN_BATCHES, ...(app ? { app } : {}) });
     const events: FunnelStepEvent[] = [];
     for (const e of found) if (e.type === 'funnel_step') events.push(e);
     return {

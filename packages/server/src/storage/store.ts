@@ -42,6 +42,12 @@ export type StoredBatch = BatchMeta & { seq: number; category: Category; events:
 
 export type RollupQuery = { series: string[]; dim: string; from: number; to: number };
 
+/**
+ * `maxBatches` of a report that must cover its whole range (funnels, error groups): far above what
+ * a day brings, so the scan is bounded by the range's start, not by a count.
+ */
+export const RANGE_SCAN_BATCHES = 1_000_000;
+
 export type EventQuery = {
   from: number;
   to: number;
