@@ -1,4 +1,5 @@
 /** Shared test helpers: a platform in process, the real CLI as a child process, batch builders. */
+import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,13 @@ export async function post(url: string, key: string | undefined, body: unknown, 
     // not JSON
   }
   return { status: res.status, json, headers: res.headers };
+}
+
+/** Posts one batch to the platform and asserts every event of it was accepted. */
+export async function ingestAll(tp: TestPlatform, events: Ev[], o: Parameters<typeof envelope>[1] = {}): Promise<void> {
+  const res = await post(tp.url, tp.key, envelope(events, o));
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  assert.equal(res.json.accepted, events.length, JSON.stringify(res.json));
 }
 
 export async function getJson<T = Record<string, unknown>>(url: string): Promise<T> {

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeAndDrop, envelope, PG_URL, post, startPlatform, testConfig, type Ev, type TestPlatform } from '../../test/helpers.js';
+import { closeAndDrop, ingestAll, PG_URL, startPlatform, testConfig, type Ev, type TestPlatform } from '../../test/helpers.js';
 import { ErrorService, type ClientErrorGroup, type ErrorsAnswer, type ServerErrorGroup } from './service.js';
 
 const MIN = 60_000;
@@ -49,9 +49,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         { type: 'js_error', kind: 'page_not_found', message: 'page not found: pages/old/old', ts: now - 6 * MIN },
       ];
       for (const [events, o] of [[server, { release: 'fn-1.4.0' }], [client, { sdk: 'mgops-miniprogram', release: '2.3.1' }]] as const) {
-        const res = await post(tp.url, tp.key, envelope(events, { ...o, sentAt: now }));
-        assert.equal(res.status, 200, JSON.stringify(res.json));
-        assert.equal(res.json.accepted, events.length, JSON.stringify(res.json));
+        await ingestAll(tp, events, { ...o, sentAt: now });
       }
     });
 

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeAndDrop, envelope, PG_URL, post, startPlatform, testConfig, type Ev, type TestPlatform } from '../../test/helpers.js';
+import { closeAndDrop, ingestAll, PG_URL, startPlatform, testConfig, type Ev, type TestPlatform } from '../../test/helpers.js';
 import { systemClock } from '../util/clock.js';
 import { FunnelService, funnelSettings, type FunnelsAnswer } from './service.js';
 
@@ -42,9 +42,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         { type: 'funnel_step', funnel: 'checkin', step: '(exit)', index: 1, sid: 'sess-d-0001', ts: now - 5 * MIN, attrs: { run: 'r1', after: 'choose_mood' } },
       ];
       for (const batch of [events, old]) {
-        const res = await post(tp.url, tp.key, envelope(batch, { ...MP, sentAt: now }));
-        assert.equal(res.status, 200, JSON.stringify(res.json));
-        assert.equal(res.json.accepted, batch.length, JSON.stringify(res.json));
+        await ingestAll(tp, batch, { ...MP, sentAt: now });
       }
     });
 
