@@ -127,7 +127,7 @@ export async function buildPlatform(o: PlatformOptions): Promise<Platform> {
     reject: (reason) => telemetry.rejects.inc({ reason }),
   });
   registerQueryApi(app, { metrics, store, clock, openapi: () => routes.document() });
-  registerFunnelApi(app, { funnels: new FunnelService(store, funnelSettings(config), clock), clock });
+  registerFunnelApi(app, { funnels: new FunnelService(store, () => funnelSettings(config), clock), clock });
   registerErrorApi(app, { errors: new ErrorService(store), clock });
 
   const closers: (() => Promise<void> | void)[] = [];

@@ -14,7 +14,9 @@ import type { PlatformPlugin } from '../app.js';
 import { createKey } from '../ingest/keys.js';
 import { startDemoReceivers, type DemoReceivers } from './receivers.js';
 import { isScenario, SCENARIOS } from './scenarios.js';
-import { Simulator, type SimulatorOptions } from './simulator.js';
+import { DEFAULT_SPEED, Simulator, type SimulatorOptions } from './simulator.js';
+import { funnelSettings } from '../funnels/service.js';
+import { formatDuration } from '../util/duration.js';
 import { describe, object } from '../api/docs.js';
 
 export type DemoOptions = Omit<SimulatorOptions, 'endpoint' | 'key'> & {
@@ -48,6 +50,14 @@ export function demoPlugins(opts: DemoOptions = {}): DemoHandle {
       for (const level of ['P0', 'P1', 'P2'] as const) {
         const chans = p.config.levels[level].channels;
         if (!chans.includes('wecom')) chans.push('wecom');
+      }
+      // Simulated users live `speed` times faster than the wall clock the funnels are read on:
+      // scale the funnel timeout alike, or a demo user who left the check-in flow would count as
+      // an exit only half an hour later. (A simulator driving the platform clock needs no scaling.)
+      const speed = opts.speed ?? DEFAULT_SPEED;
+      if (!opts.clock && speed > 1) {
+        const timeoutMs = Math.max(1000, Math.round(funnelSettings(p.config).timeoutMs / speed / 1000) * 1000);
+        p.config.funnels = { flows: p.config.funnels?.flows ?? {}, timeout: formatDuration(timeoutMs) };
       }
       p.logger.warn('demo mode: alerts go to local stand-ins for DingTalk, WeCom, Feishu, SMS, voice, e-mail and webhook (see GET /api/demo/outbox)');
     },

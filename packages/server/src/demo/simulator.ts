@@ -11,6 +11,9 @@ import { ClientLane, DEVICE_MIX, type SimUser } from './client.js';
 import { rhythmAt, seeded, weighted, type Rng } from './random.js';
 import { Faults, SCENARIOS, type ScenarioName } from './scenarios.js';
 
+/** simulated time runs this many times faster than the wall clock unless told otherwise */
+export const DEFAULT_SPEED = 12;
+
 export type SimulatorOptions = {
   endpoint: string;
   key: string;
@@ -79,7 +82,7 @@ export class Simulator {
 
   constructor(opts: SimulatorOptions) {
     this.o = {
-      endpoint: opts.endpoint, key: opts.key, users: opts.users ?? 300, speed: opts.speed ?? 12, sessionsPerUserHour: opts.sessionsPerUserHour ?? 3,
+      endpoint: opts.endpoint, key: opts.key, users: opts.users ?? 300, speed: opts.speed ?? DEFAULT_SPEED, sessionsPerUserHour: opts.sessionsPerUserHour ?? 3,
       lanes: opts.lanes ?? 8, sosShare: opts.sosShare ?? 0.006, startHour: opts.startHour ?? 9, tickMs: opts.tickMs ?? 250, gaugeEveryMs: opts.gaugeEveryMs ?? 5000, log: opts.log, clock: opts.clock,
     };
     this.rng = seeded(opts.seed ?? 20250106);

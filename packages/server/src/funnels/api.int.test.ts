@@ -84,10 +84,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     });
 
     test('reading more events than the cap says truncated', async () => {
-      const capped = new FunnelService(tp.platform.store, funnelSettings(tp.platform.config), systemClock, 5);
+      const capped = new FunnelService(tp.platform.store, () => funnelSettings(tp.platform.config), systemClock, 5);
       const answer = await capped.report(now - 60 * MIN, now);
       assert.equal(answer.truncated, true);
-      const all = new FunnelService(tp.platform.store, funnelSettings(tp.platform.config), systemClock);
+      const all = new FunnelService(tp.platform.store, () => funnelSettings(tp.platform.config), systemClock);
       assert.equal((await all.report(now - 60 * MIN, now)).truncated, false);
     });
 

@@ -32,13 +32,14 @@ export function funnelSettings(config: Config): FunnelSettings {
 export class FunnelService {
   constructor(
     private readonly store: Store,
-    private readonly settings: FunnelSettings,
+    /** read at each report: a plugin (demo mode) may adjust the config after the service exists */
+    private readonly settings: () => FunnelSettings,
     private readonly clock: Clock,
     private readonly maxEvents = MAX_FUNNEL_EVENTS,
   ) {}
 
   async report(from: number, to: number, app?: string): Promise<FunnelsAnswer> {
-    const { timeoutMs, flows } = this.settings;
+    const { timeoutMs, flows } = this.settings();
     const now = Math.min(this.clock.now(), to + timeoutMs);
     const found = flows.length === 0 ? [] : await this.store.findEvents({ from: from - timeoutMs, to: now, types: ['funnel_step'], categories: [EVENT_CATEGORY.funnel_step], limit: this.maxEvents, maxBatches: RANGE_SCAN_BATCHES, ...(app ? { app } : {}) });
     const events: FunnelStepEvent[] = [];
