@@ -78,9 +78,12 @@ export function useLive<T>(topic: 'matrix' | 'alerts' | 'sos', onData: (d: T) =>
   }, [topic]);
 }
 
+/** Whether the live stream is up; the shell's badge owns the stream, whichever page is open. */
 export function useLiveStatus(): boolean {
   const [c, setC] = useState(connected);
   useEffect(() => {
+    ensureStream();
+    setC(connected);
     statusListeners.add(setC);
     return () => {
       statusListeners.delete(setC);

@@ -146,6 +146,22 @@ test('dashboard: login, live matrix, acknowledge with live timeline, English, de
     await devPage.page.goto(`${d.url}/#/alerts`);
     await devPage.page.click('.seg button:nth-child(2)');
     await devPage.page.waitForSelector(`[data-alert="${alertId}"]`);
+
+    // --- a metric page opened directly (a bookmark, a link in an alert) shows the live stream up,
+    // and switching metric asks for no breakdown the new metric does not have ---
+    const refused: string[] = [];
+    devPage.page.on('response', (r) => {
+      if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`);
+    });
+    await devPage.page.goto(`${d.url}/#/metrics/page_load_time`);
+    await devPage.page.reload();
+    await devPage.page.waitForSelector('.live.on', { timeout: 10_000 });
+    await devPage.page.waitForSelector('.chart canvas');
+    const switched = devPage.page.waitForResponse((r) => r.url().includes('/api/v1/metrics/checkin_success_rate?from='));
+    await devPage.page.selectOption('[data-testid=metric-select]', 'checkin_success_rate');
+    await switched;
+    await devPage.page.waitForSelector('.chart canvas');
+    assert.deepEqual(refused, []);
     await devPage.ctx.close();
   } finally {
     await browser.close();

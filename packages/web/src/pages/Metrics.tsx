@@ -43,7 +43,9 @@ export default function Metrics({ id }: { id: string | undefined }) {
     );
   }, [metric, r, compare]);
   useEffect(() => setDim(def?.dims[0] ?? ''), [def]);
-  const breakdown = useApi<{ values: Value[] }>(dim ? `/api/v1/metrics/${metric}?by=${dim}` : null, [dim]);
+  // right after a switch of metric, `dim` may still name a dimension of the previous one
+  const by = def && def.dims.includes(dim) ? dim : '';
+  const breakdown = useApi<{ values: Value[] }>(by ? `/api/v1/metrics/${metric}?by=${by}` : null, [by]);
   const lines = useMemo(() => {
     if (!series) return [];
     const name = def ? (lang === 'en' ? def.nameEn : def.nameZh) : metric;
