@@ -10,6 +10,38 @@ echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, LegendCompone
 export type Line = { name: string; points: [number, number | null][]; dashed?: boolean };
 export type Mark = { name: string; value: number; color: string };
 
+/** A value with no value on either side: a line cannot draw it, so the series shows its dots. */
+function hasIsolated(points: [number, number | null][]): boolean {
+  return points.some((p, i) => p[1] !== null && (points[i - 1]?.[1] ?? null) === null && (points[i + 1]?.[1] ?? null) === null);
+}
+
+/**
+ * The y-axis stretched to show the threshold nearest to the data (the first mark, the warning
+ * line): healthy data sits far from its thresholds, and a line off the axis tells the reader
+ * nothing about the margin left. The bound is rounded to a step of the stretched span. Rates
+ * stop at 100 %.
+ */
+type Extent = { min: number; max: number };
+function reach(near: number | undefined, unit: string | undefined): { min?: (e: Extent) => number | null; max?: (e: Extent) => number | null } {
+  // a rate never goes past 100 %: no empty band above it (a flat 100 % line got an axis to 160 %)
+  const cap = (e: Extent, v: number | null) => (unit === '%' && e.max <= 100 ? Math.min(100, v ?? 100) : v);
+  if (near === undefined) return unit === '%' ? { max: (e) => cap(e, null) } : {};
+  const step = (span: number) => echarts.number.nice(span / 5, true) || 1;
+  const fix = (x: number) => +x.toPrecision(12);
+  return {
+    min: (e) => {
+      if (!(near < e.min)) return null;
+      const s = step(e.max - near);
+      return fix(Math.floor((near - (e.max - near) * 0.1) / s) * s);
+    },
+    max: (e) => {
+      if (!(near > e.max)) return cap(e, null);
+      const s = step(near - e.min);
+      return cap(e, fix(Math.ceil((near + (near - e.min) * 0.1) / s) * s));
+    },
+  };
+}
+
 export default function Chart({ lines, marks = [], unit, bars }: { lines?: Line[]; marks?: Mark[]; unit?: string; bars?: { names: string[]; values: (number | null)[] } }) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -30,11 +62,12 @@ export default function Chart({ lines, marks = [], unit, bars }: { lines?: Line[
         tooltip: { trigger: 'axis' },
         legend: { top: 0 },
         xAxis: { type: 'time' },
-        yAxis: { type: 'value', axisLabel, scale: true },
+        yAxis: { type: 'value', axisLabel, scale: true, ...reach(marks[0]?.value, unit) },
         series: (lines ?? []).map((l, i) => ({
           name: l.name,
           type: 'line',
-          showSymbol: false,
+          showSymbol: hasIsolated(l.points),
+          symbolSize: 5,
           connectNulls: false,
           data: l.points,
           lineStyle: l.dashed ? { type: 'dashed', opacity: 0.6 } : {},
