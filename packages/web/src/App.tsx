@@ -2,7 +2,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { api, setCsrf, setUnauthorizedHandler, type Me } from './api';
 import { closeStream, useLiveStatus } from './hooks';
-import { initialLang, LangContext, translator, useI18n, type Key, type Lang } from './i18n';
+import { initialLang, LangContext, translator, useI18n, type Key, type Lang, roleName } from './i18n';
 import { Login } from './pages/Login';
 import { Overview } from './pages/Overview';
 import { Alerts } from './pages/Alerts';
@@ -75,7 +75,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         <div className="tools">
           <span className={`live ${live ? 'on' : 'off'}`} title={live ? t('live') : t('reconnecting')}>● {live ? t('live') : t('reconnecting')}</span>
           <button className="link" data-testid="lang" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')}>{t('lang')}</button>
-          <span className="me">{me.user} · {me.role}</span>
+          <span className="me">{me.user} · {roleName(me.role, lang)}</span>
           <button className="link" onClick={logout}>{t('logout')}</button>
         </div>
       </header>

@@ -111,3 +111,25 @@ export function initialLang(): Lang {
   const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('mgops.lang') : null;
   return saved === 'en' ? 'en' : 'zh-CN';
 }
+
+/** The on-call roles of the MindGuard team (server: oncall/model.ts ROLES) and the dashboard's access roles. */
+const ROLE_NAMES: Record<Lang, Record<string, string>> = {
+  'zh-CN': {
+    ops_lead: '运维负责人', ops_engineer: '运维工程师', tech_lead: '技术负责人', product_lead: '产品负责人', dba: '数据库管理员',
+    security_engineer: '安全工程师', ai_engineer: 'AI工程师', frontend_developer: '前端开发', mobile_developer: '移动开发',
+    backend_developer: '后端开发', product_manager: '产品经理', operations_lead: '运营负责人', management: '管理层',
+    admin: '管理员', ops: '运维', developer: '开发', viewer: '只读',
+  },
+  en: {
+    ops_lead: 'Ops lead', ops_engineer: 'Ops engineer', tech_lead: 'Tech lead', product_lead: 'Product lead', dba: 'DBA',
+    security_engineer: 'Security engineer', ai_engineer: 'AI engineer', frontend_developer: 'Front-end developer', mobile_developer: 'Mobile developer',
+    backend_developer: 'Back-end developer', product_manager: 'Product manager', operations_lead: 'Operations lead', management: 'Management',
+    admin: 'Admin', ops: 'Ops', developer: 'Developer', viewer: 'Viewer',
+  },
+};
+
+/** A role's name in the UI language; a role the config adds beyond these shows as its id. */
+export function roleName(role: string | null | undefined, lang: Lang): string {
+  if (!role) return '—';
+  return Object.prototype.hasOwnProperty.call(ROLE_NAMES[lang], role) ? (ROLE_NAMES[lang][role] as string) : role;
+}

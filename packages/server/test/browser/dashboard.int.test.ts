@@ -43,6 +43,9 @@ test('dashboard: login, live matrix, acknowledge with live timeline, English, de
     const row = 'tr[data-metric=page_load_time]';
     await page.waitForSelector(row);
     assert.notEqual(await page.getAttribute(row, 'data-state'), 'critical');
+    // the responder is the role's name in the UI language, not its config id
+    assert.match((await page.textContent(row)) ?? '', /前端开发/);
+    assert.doesNotMatch((await page.textContent('[data-testid=matrix]')) ?? '', /_developer|_engineer|ops_lead/);
     const slow = Array.from({ length: 40 }, (_, i) => ({ type: 'page_load', page: 'pages/checkin/checkin', duration: 4200 + i * 10 }));
     assert.equal((await post(d.url, d.key, envelope(slow))).status, 200);
     await page.waitForSelector(`${row}[data-state=critical]`, { timeout: 20_000 });
@@ -104,6 +107,7 @@ test('dashboard: login, live matrix, acknowledge with live timeline, English, de
     await page.waitForSelector('nav a[data-page=overview]:text("Overview")');
     assert.equal(await page.textContent('nav a[data-page=alerts]'), 'Alerts');
     await page.waitForSelector(`${row} td a:text("Page load time")`);
+    await page.waitForSelector(`${row} td:text("Front-end developer")`);
     await shot(page, 'overview-en', 'desktop');
     await page.click('[data-testid=lang]');
     await page.waitForSelector('nav a[data-page=overview]:text("总览")');

@@ -4,7 +4,7 @@ import { api, HttpError, type Alert, type AlertDetail, type Me } from '../api';
 import { Empty, Gate } from '../components/States';
 import { alertName, fmtDuration, fmtTime, fmtValue } from '../format';
 import { useApi, useLive, useNow } from '../hooks';
-import { DICTS, useI18n, type Key } from '../i18n';
+import { DICTS, useI18n, type Key, roleName } from '../i18n';
 
 export function Alerts({ me, id }: { me: Me; id: string | undefined }) {
   return id ? <AlertView me={me} id={id} /> : <AlertList />;
@@ -71,7 +71,7 @@ function AlertView({ me, id }: { me: Me; id: string }) {
       setMsg(null);
       d.reload();
     } catch (e) {
-      setMsg(e instanceof HttpError && e.status === 403 ? t('forbidden', { role: me.role }) : (e as Error).message);
+      setMsg(e instanceof HttpError && e.status === 403 ? t('forbidden', { role: roleName(me.role, lang) }) : (e as Error).message);
     }
   };
   const silence = async (a: Alert) => {
@@ -79,7 +79,7 @@ function AlertView({ me, id }: { me: Me; id: string }) {
       await api('/api/silences', { method: 'POST', body: { matcher: { metric: a.metricId }, endsAt: Date.now() + silenceH * 3_600_000, comment: `dashboard: ${a.id}` } });
       setMsg(t('silenced', { metric: alertName(a, lang) }));
     } catch (e) {
-      setMsg(e instanceof HttpError && e.status === 403 ? t('forbidden', { role: me.role }) : (e as Error).message);
+      setMsg(e instanceof HttpError && e.status === 403 ? t('forbidden', { role: roleName(me.role, lang) }) : (e as Error).message);
     }
   };
   return (
@@ -94,7 +94,7 @@ function AlertView({ me, id }: { me: Me; id: string }) {
                 <dt>{t('status')}</dt><dd><span className={`pill s-${a.status}`} data-testid="alert-status">{t(a.status)}</span></dd>
                 <dt>{t('value')}</dt><dd>{fmtValue(a.value, a.unit)} {a.threshold !== undefined && <span className="sub">({t('threshold')} {fmtValue(a.threshold, a.unit)})</span>}</dd>
                 <dt>{t('startedAt')}</dt><dd>{fmtTime(a.startsAt, lang, true)} · {fmtDuration((a.resolvedAt ?? now) - a.startsAt, lang)}</dd>
-                <dt>{t('responder')}</dt><dd>{a.responder ?? '—'}</dd>
+                <dt>{t('responder')}</dt><dd>{roleName(a.responder, lang)}</dd>
                 {a.acknowledgedBy && (<><dt>{t('ackBy')}</dt><dd>{a.acknowledgedBy} · {fmtTime(a.acknowledgedAt ?? 0, lang)}</dd></>)}
                 {a.summary && (<><dt>{t('detail')}</dt><dd>{a.summary}</dd></>)}
               </dl>

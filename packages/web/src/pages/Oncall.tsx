@@ -7,7 +7,7 @@ import { api, type Me, type Oncall as OncallT } from '../api';
 import { Empty, Gate } from '../components/States';
 import { fmtTime } from '../format';
 import { useApi } from '../hooks';
-import { useI18n } from '../i18n';
+import { useI18n, roleName } from '../i18n';
 import { OverrideForm, type Person } from './DirectoryForms';
 import { restrictionText, RotationForm, SwapForm, type RotCfg, type Shift } from './RotationForms';
 
@@ -58,7 +58,7 @@ export default function Oncall({ me }: { me: Me }) {
               const staff = edit ? people.data?.people : undefined;
               return (
                 <div key={r.id} className="rot">
-                  <h3>{t('rotation')}: {r.id} <span className="sub">({t('role')}: {r.role})</span></h3>
+                  <h3>{t('rotation')}: {r.id} <span className="sub">({t('role')}: {roleName(r.role, lang)})</span></h3>
                   <ol className="plain" data-testid={`shifts-${r.id}`}>
                     {(shifts[r.id] ?? [{ person: r.onCall?.id ?? null, name: r.onCall?.name ?? '—', from: o.at, until: r.until }]).map((s, i) => (
                       <li key={i} className={i === 0 ? 'now' : ''}>

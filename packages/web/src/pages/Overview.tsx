@@ -9,7 +9,7 @@ import { Spark } from '../components/Spark';
 import { Empty, Gate } from '../components/States';
 import { alertName, fmtDuration, fmtTime, fmtValue, LEVEL_ORDER } from '../format';
 import { useApi, useLive, useNow } from '../hooks';
-import { useI18n, type Key } from '../i18n';
+import { useI18n, type Key, roleName } from '../i18n';
 
 type Matrix = { at: number; rows: MatrixRow[] };
 
@@ -103,7 +103,7 @@ function OnCallNow() {
           <ul className="oncall-mini">
             {o.rotations.map((r) => (
               <li key={r.id}>
-                <span className="role">{r.role}</span> <b>{r.onCall?.name ?? '—'}</b>
+                <span className="role">{roleName(r.role, lang)}</span> <b>{r.onCall?.name ?? '—'}</b>
                 {r.until !== null && <span className="sub"> {t('until', { t: fmtTime(r.until, lang, true) })} · {t('next')}: {next[r.id] ?? '…'}</span>}
               </li>
             ))}
@@ -188,7 +188,7 @@ function MatrixTable({ rows, sparks }: { rows: MatrixRow[]; sparks: Record<strin
               </span>
             </td>
             <td className="hide-s"><Spark values={sparks[r.metric] ?? []} state={r.state} /></td>
-            <td className="hide-s sub">{r.responder}</td>
+            <td className="hide-s sub">{roleName(r.responder, lang)}</td>
           </tr>
         ))}
       </tbody>

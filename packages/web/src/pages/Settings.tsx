@@ -4,7 +4,7 @@ import { api, HttpError, type Me } from '../api';
 import { Empty, Gate } from '../components/States';
 import { fmtTime } from '../format';
 import { useApi } from '../hooks';
-import { useI18n } from '../i18n';
+import { useI18n, roleName } from '../i18n';
 import { AuditCard, PersonForm, type Person } from './DirectoryForms';
 
 type Channel = { type: string; configured: boolean; targets: string[] };
@@ -25,7 +25,7 @@ export default function Settings({ me }: { me: Me }) {
     try {
       setNote(await f());
     } catch (e) {
-      setNote(e instanceof HttpError && e.status === 403 ? t('forbidden', { role: me.role }) : t('testFailed', { msg: (e as Error).message }));
+      setNote(e instanceof HttpError && e.status === 403 ? t('forbidden', { role: roleName(me.role, lang) }) : t('testFailed', { msg: (e as Error).message }));
     }
   };
   const ro = (p: string) => !may(p) && <p className="sub readonly">{t('readOnly')}</p>;
@@ -64,7 +64,7 @@ export default function Settings({ me }: { me: Me }) {
             <>
               {p.people.length === 0 ? <Empty>{t('noPeople')}</Empty> : (
                 <table className="list"><tbody>
-                  {p.people.map((x) => <tr key={x.id}><td><b>{x.name}</b> <span className="sub">{x.id}</span></td><td className="sub">{x.roles.join(', ')}</td><td className="sub">{[x.mobile, x.email].filter(Boolean).join(' · ')}</td></tr>)}
+                  {p.people.map((x) => <tr key={x.id}><td><b>{x.name}</b> <span className="sub">{x.id}</span></td><td className="sub">{x.roles.map((r) => roleName(r, lang)).join(', ')}</td><td className="sub">{[x.mobile, x.email].filter(Boolean).join(' · ')}</td></tr>)}
                 </tbody></table>
               )}
               {may('people:edit') && <PersonForm people={p.people} role={me.role} onDone={(m) => { setNote(m); people.reload(); }} />}
@@ -103,7 +103,7 @@ export default function Settings({ me }: { me: Me }) {
         <section className="card">
           <h2>{t('users')}</h2>
           <Gate l={users}>
-            {(u) => <ul className="plain">{u.users.map((x) => <li key={x.name}><b>{x.name}</b> <span className="sub">{x.role} · {fmtTime(x.createdAt, lang, true)}</span></li>)}</ul>}
+            {(u) => <ul className="plain">{u.users.map((x) => <li key={x.name}><b>{x.name}</b> <span className="sub">{roleName(x.role, lang)} · {fmtTime(x.createdAt, lang, true)}</span></li>)}</ul>}
           </Gate>
           <NewUser onDone={(m) => { setNote(m); users.reload(); }} />
         </section>

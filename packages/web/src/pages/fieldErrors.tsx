@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { HttpError } from '../api';
-import { useI18n, type Key, type T } from '../i18n';
+import { roleName, useI18n, type Key, type T } from '../i18n';
 
 export type FieldErrors = Record<string, string>;
 
@@ -45,7 +45,7 @@ function fieldErrors(e: unknown, t: T, role: string): FieldErrors {
  * and otherwise keeps the failure, shown as `errors` by slot.
  */
 export function useSave(role: string) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const run = (request: () => Promise<unknown>, done: () => void) => {
@@ -55,7 +55,7 @@ export function useSave(role: string) {
       (e: unknown) => { setFailure(e); setBusy(false); },
     );
   };
-  const errors: FieldErrors = failure === null ? {} : fieldErrors(failure, t, role);
+  const errors: FieldErrors = failure === null ? {} : fieldErrors(failure, t, roleName(role, lang));
   return { errors, busy, run };
 }
 
