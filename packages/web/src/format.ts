@@ -13,7 +13,8 @@ export function fmtValue(v: number | null | undefined, unit: string | undefined)
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (unit === 'ms') return v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
   if (unit === 's') return `${v.toFixed(v < 10 ? 1 : 0)} s`;
-  if (unit === '%') return `${v.toFixed(v >= 99 ? 2 : 1)} %`;
+  // two decimals where success rates live (99.95 % is not 100 %); a whole 100 or 120 % as it is
+  if (unit === '%') return `${v.toFixed(v >= 100 && Number.isInteger(v) ? 0 : v >= 99 && v < 100 ? 2 : 1)} %`;
   return String(Math.round(v * 100) / 100);
 }
 
