@@ -100,6 +100,10 @@ test('dashboard: login, live matrix, acknowledge with live timeline, English, de
     assert.match(serverErrors, /\d+× fn:riskScore Error: Dify workflow timed out after 3000ms \(ETIMEDOUT\) · 最近/);
     assert.match(serverErrors, /\d+× fn:checkin TypeError: Cannot read properties of undefined \(reading 'openid'\)/);
     assert.equal(await page.textContent('nav a[data-page=server]'), '服务端');
+    // where the time goes and what fails, per route, function and collection
+    for (const h of ['API 响应时间（按路由）', '云函数耗时（按函数）', '云函数错误率（按函数）', '数据库查询时间（按集合）']) {
+      await page.waitForSelector(`section.card:has(h2:text("${h}")) .chart canvas`);
+    }
     await page.click('[data-testid=errors-server] .errors li:first-child button');
     assert.match((await page.textContent('[data-testid=errors-server] .errdetail pre')) ?? '', /index\.js:\d+:\d+/);
     await page.goto(`${d.url}/#/overview`);

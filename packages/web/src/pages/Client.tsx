@@ -1,33 +1,12 @@
 /** Client (mini-program): launch and page load by page, errors by fingerprint, crashes, funnels. */
-import { lazy, Suspense } from 'react';
+import { Breakdown } from '../components/Breakdown';
 import { ErrorGroups, type ErrorGroup } from '../components/ErrorGroups';
-import { Empty, Gate, Loading } from '../components/States';
+import { Empty, Gate } from '../components/States';
 import { fmtTime, fmtValue } from '../format';
 import { useApi } from '../hooks';
-import { useI18n, type Key } from '../i18n';
+import { useI18n } from '../i18n';
 
-const Chart = lazy(() => import('../components/Chart'));
-
-type Value = { value: number | null; unit: string; filter?: { dim: string; val: string } };
 type Crumb = { t: number; c: string; m: string };
-
-function Breakdown({ metric, by, title }: { metric: string; by: string; title: Key }) {
-  const { t } = useI18n();
-  const b = useApi<{ values: Value[] }>(`/api/v1/metrics/${metric}?by=${by}`);
-  return (
-    <section className="card">
-      <h2>{t(title)}</h2>
-      <Gate l={b}>
-        {(d) => {
-          const vals = d.values.filter((v) => v.value !== null).sort((x, y) => (y.value ?? 0) - (x.value ?? 0)).slice(0, 12);
-          return vals.length === 0 ? <Empty>{t('noData')}</Empty> : (
-            <Suspense fallback={<Loading />}><Chart unit={vals[0]?.unit} bars={{ names: vals.map((v) => v.filter?.val ?? '?'), values: vals.map((v) => v.value) }} /></Suspense>
-          );
-        }}
-      </Gate>
-    </section>
-  );
-}
 
 type ClientError = ErrorGroup & { kind: string; page?: string; breadcrumbs?: Crumb[] };
 
