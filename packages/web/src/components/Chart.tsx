@@ -47,7 +47,8 @@ export default function Chart({ lines, marks = [], unit, bars }: { lines?: Line[
   useEffect(() => {
     if (!el.current) return;
     const chart = echarts.init(el.current, undefined, { renderer: 'canvas' });
-    const axisLabel = { formatter: (v: number) => `${v}${unit && unit !== 'count' ? ' ' + unit : ''}` };
+    // labels that would overlap (a phone-wide bar chart) are dropped, not drawn over each other
+    const axisLabel = { hideOverlap: true, formatter: (v: number) => `${v}${unit && unit !== 'count' ? ' ' + unit : ''}` };
     if (bars) {
       chart.setOption({
         grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
