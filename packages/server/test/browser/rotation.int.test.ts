@@ -78,7 +78,8 @@ test('on-call page: an ops lead edits members and hand-off and makes a swap; a v
     await page.locator('[role=status]:text("已保存")').waitFor();
     await nowLine(page).filter({ hasText: '林峰 Lin' }).waitFor();
     await page.locator('[data-testid=shifts-ops] li:not(.now)').filter({ hasText: '王丽 Alice' }).first().waitFor();
-    await page.locator('.rot:has-text("lin → alice (1d)")').waitFor();
+    // an editor reads the layer's members by name; a viewer (no directory access) by id, below
+    await page.locator('.rot:has-text("林峰 Lin → 王丽 Alice (1d)")').waitFor();
     assert.equal(await onCallNow(d.url, lead.cookie), 'lin');
 
     // --- a swap: Lin takes Alice's next shift, Alice takes Lin's current one ---

@@ -17,6 +17,8 @@ export default function Oncall({ me }: { me: Me }) {
   const cfg = useApi<{ rotations: RotCfg[] }>('/api/settings/oncall');
   const edit = me.permissions.includes('oncall:edit');
   const people = useApi<{ people: Person[] }>(edit ? '/api/settings/people' : null);
+  // people by name where the directory is readable (editors); others see the config ids
+  const nameOf = (id: string) => people.data?.people.find((p) => p.id === id)?.name ?? id;
   const [note, setNote] = useState<string | null>(null);
   const changed = (m: string) => {
     setNote(m);
@@ -68,10 +70,10 @@ export default function Oncall({ me }: { me: Me }) {
                   </ol>
                   {c && (
                     <div className="sub">
-                      {c.layers.map((l) => <div key={l.name}>{l.name}: {l.members.join(' → ')} ({[l.handoff, restrictionText(l.restriction, t)].filter(Boolean).join(', ')})</div>)}
+                      {c.layers.map((l) => <div key={l.name}>{l.name}: {l.members.map(nameOf).join(' → ')} ({[l.handoff, restrictionText(l.restriction, t)].filter(Boolean).join(', ')})</div>)}
                       <h3>{t('overrides')}</h3>
                       {c.overrides.length === 0 ? <div>—</div> : c.overrides.map((o, i) => (
-                        <div key={i}>{o.person}: {o.start} → {o.end} {o.note}
+                        <div key={i}>{nameOf(o.person)}: {o.start} → {o.end} {o.note}
                           {edit && o.id && <> <button className="link" onClick={() => api(`/api/settings/oncall/${c.id}/overrides/${o.id}`, { method: 'DELETE' }).then(() => changed(t('saved')), (e: unknown) => setNote((e as Error).message))}>{t('remove')}</button></>}
                         </div>
                       ))}
