@@ -132,7 +132,7 @@ function PasswordCard({ onDone }: { onDone: (m: string) => void }) {
 }
 
 function NewUser({ onDone }: { onDone: (m: string) => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [name, setName] = useState('');
   const [role, setRole] = useState('developer');
   return (
@@ -142,7 +142,7 @@ function NewUser({ onDone }: { onDone: (m: string) => void }) {
     }}>
       <input placeholder={t('userName')} value={name} onChange={(e) => setName(e.target.value)} pattern="[\w.@-]{1,64}" required />
       <select value={role} onChange={(e) => setRole(e.target.value)} aria-label={t('role')}>
-        {['admin', 'ops', 'developer', 'viewer'].map((r) => <option key={r} value={r}>{r}</option>)}
+        {['admin', 'ops', 'developer', 'viewer'].map((r) => <option key={r} value={r}>{roleName(r, lang)}</option>)}
       </select>
       <button type="submit">{t('createUser')}</button>
     </form>
