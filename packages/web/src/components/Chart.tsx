@@ -15,13 +15,14 @@ function hasIsolated(points: [number, number | null][]): boolean {
   return points.some((p, i) => p[1] !== null && (points[i - 1]?.[1] ?? null) === null && (points[i + 1]?.[1] ?? null) === null);
 }
 
+type Extent = { min: number; max: number };
+
 /**
  * The y-axis stretched to show the threshold nearest to the data (the first mark, the warning
  * line): healthy data sits far from its thresholds, and a line off the axis tells the reader
  * nothing about the margin left. The bound is rounded to a step of the stretched span. Rates
  * stop at 100 %.
  */
-type Extent = { min: number; max: number };
 function reach(near: number | undefined, unit: string | undefined): { min?: (e: Extent) => number | null; max?: (e: Extent) => number | null } {
   // a rate never goes past 100 %: no empty band above it (a flat 100 % line got an axis to 160 %)
   const cap = (e: Extent, v: number | null) => (unit === '%' && e.max <= 100 ? Math.min(100, v ?? 100) : v);
