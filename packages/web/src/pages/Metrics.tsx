@@ -24,7 +24,8 @@ export default function Metrics({ id }: { id: string | undefined }) {
   const metric = id ?? 'page_load_time';
   const [range, setRange] = useState('6h');
   const [compare, setCompare] = useState(true);
-  const [dim, setDim] = useState('');
+  // the dimension chosen for this metric; any other metric starts at its first dimension
+  const [chosen, setChosen] = useState<{ metric: string; dim: string } | null>(null);
   const def = cat.data?.catalogue.find((c) => c.id === metric);
   const r = RANGES.find((x) => x.key === range) ?? RANGES[1]!;
   const [series, setSeries] = useState<{ now: SeriesPoint[]; week: SeriesPoint[] } | null>(null);
@@ -42,9 +43,7 @@ export default function Metrics({ id }: { id: string | undefined }) {
       (e: unknown) => setErr((e as Error).message),
     );
   }, [metric, r, compare]);
-  useEffect(() => setDim(def?.dims[0] ?? ''), [def]);
-  // right after a switch of metric, `dim` may still name a dimension of the previous one
-  const by = def && def.dims.includes(dim) ? dim : '';
+  const by = chosen?.metric === metric && def?.dims.includes(chosen.dim) ? chosen.dim : (def?.dims[0] ?? '');
   const breakdown = useApi<{ values: Value[] }>(by ? `/api/v1/metrics/${metric}?by=${by}` : null, [by]);
   const lines = useMemo(() => {
     if (!series) return [];
@@ -85,7 +84,7 @@ export default function Metrics({ id }: { id: string | undefined }) {
         <section className="card">
           <div className="row wrap">
             <h2>{t('breakdown')}</h2>
-            <select value={dim} onChange={(e) => setDim(e.target.value)} aria-label={t('dimension')}>
+            <select value={by} onChange={(e) => setChosen({ metric, dim: e.target.value })} aria-label={t('dimension')}>
               {def.dims.map((d) => <option key={d} value={d}>{d}</option>)}
             </select>
           </div>
