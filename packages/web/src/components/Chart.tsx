@@ -4,16 +4,12 @@ import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { hasLone } from './lone';
 
 echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
 
 export type Line = { name: string; points: [number, number | null][]; dashed?: boolean };
 export type Mark = { name: string; value: number; color: string };
-
-/** A value with no value on either side: a line cannot draw it, so the series shows its dots. */
-function hasIsolated(points: [number, number | null][]): boolean {
-  return points.some((p, i) => p[1] !== null && (points[i - 1]?.[1] ?? null) === null && (points[i + 1]?.[1] ?? null) === null);
-}
 
 type Extent = { min: number; max: number };
 
@@ -68,7 +64,8 @@ export default function Chart({ lines, marks = [], unit, bars }: { lines?: Line[
         series: (lines ?? []).map((l, i) => ({
           name: l.name,
           type: 'line',
-          showSymbol: hasIsolated(l.points),
+          // a series with a lone value shows its dots (ECharts has no per-point switch)
+          showSymbol: hasLone(l.points.map((p) => p[1])),
           symbolSize: 5,
           connectNulls: false,
           data: l.points,
