@@ -43,6 +43,8 @@ export type SimulatorOptions = {
 
 /** Day mode: simulated time a tick while an SOS is open (answers come within 5–20 s). */
 const SOS_STEP_MS = 1_000;
+/** at most this many SOS steps after stop(): answers come within 20 s, and reach the platform in 2 */
+const SOS_SETTLE_STEPS = 60;
 
 export type SdkCounts = { captured: number; delivered: number; duplicates: number; dropped: number };
 
@@ -233,12 +235,21 @@ export class Simulator {
     };
   }
 
-  /** Waits for running sessions, sends what is queued. */
+  /**
+   * Waits for running sessions, sends what is queued. Day mode: a session still running may press
+   * SOS after the last tick; simulated time then goes on in SOS steps until the operations team
+   * has answered it (as it would have during the day), unless `sos-unanswered` is injected.
+   */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.dayTicking;
     await Promise.allSettled([...this.running]);
+    const clock = this.o.clock;
+    for (let s = 0; clock && s < SOS_SETTLE_STEPS && this.backend.sosPending() && !this.faults.has('sos-unanswered'); s++) {
+      clock.advance(SOS_STEP_MS);
+      await this.backend.runDue();
+    }
     await this.backend.close();
   }
 }

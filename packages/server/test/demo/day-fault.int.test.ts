@@ -58,3 +58,22 @@ test('sos-unanswered in simulated time: P1 after the real 30 s, P0 after 60 s; r
     await rig.close();
   }
 });
+
+test('day mode: an SOS pressed as the simulator stops is still answered, in simulated seconds', async () => {
+  const clock = new ManualClock(YESTERDAY + 10 * HOUR);
+  const rig = await startDayRig(clock);
+  try {
+    await runClock(clock, YESTERDAY + 10 * HOUR + 60_000);
+    const before = rig.sim.snapshot().backend;
+    // what a session still running after the last tick does: the day's clock no longer moves
+    rig.sim.backend.pressSos('demo-user-00001');
+    const pressedAt = clock.now();
+    await rig.sim.stop();
+    const after = rig.sim.snapshot().backend;
+    assert.equal(after.sos, before.sos + 1);
+    assert.equal(after.sosAnswered, after.sos, 'every SOS answered, the last one included');
+    assert.ok(clock.now() - pressedAt <= 60_000, `settled within a simulated minute (${(clock.now() - pressedAt) / 1000} s)`);
+  } finally {
+    await rig.close();
+  }
+});
